@@ -1,0 +1,1 @@
+"""EHCP statutory casework: the domain, with no web framework in it."""

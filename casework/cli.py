@@ -1,0 +1,160 @@
+"""The ``ehcp`` console script.
+
+Exit 0 on success; 2 with a one-line message on stderr for bad input, as the contract says, so operators'
+scripts can tell a typing mistake from a fault.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from casework import accounts
+from casework.config import load_settings
+from casework.db import Database
+from casework.errors import CaseworkError
+from casework.models import ROLES
+from casework.policy import Policy
+
+
+class UsageError(Exception):
+    """Bad input on the command line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, as for any other bad input
+        raise UsageError(message)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date written YYYY-MM-DD") from None
+
+
+def open_database(settings: dict | None = None) -> Database:
+    settings = settings or load_settings()
+    return Database(settings["database"]["url"], Policy.from_settings(settings))
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    db = open_database()
+    db.upgrade()
+    print(f"Database is at the newest schema ({db.dialect}).")
+    return 0
+
+
+def cmd_users_create(args: argparse.Namespace) -> int:
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    user = accounts.create_user(open_database(), args.username, args.role, organisation=args.org, email=args.email,
+                                password=password)
+    org = f" in {args.org}" if args.org else ""
+    print(f"Created {user.role} {user.username}{org}.")
+    return 0
+
+
+def cmd_tokens_create(args: argparse.Namespace) -> int:
+    print(accounts.create_token(open_database(), args.username))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import waitress
+
+    from web import create_app
+
+    settings = load_settings()
+    app = create_app(settings)
+    print(f"Serving on http://{args.host}:{args.port} (stop with Ctrl-C)", flush=True)
+    waitress.serve(app, host=args.host, port=args.port, threads=8, ident="ehcp")
+    return 0
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from casework import scan
+
+    settings = load_settings()
+    result = scan.run_scan(open_database(settings), settings, as_of=args.as_of)
+    print(json.dumps(result))
+    return 0
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    from casework import scheduler
+
+    scheduler.run(load_settings())
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from casework import demo
+
+    demo.load(open_database(), seed=args.seed)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ehcp", description="EHCP statutory casework service")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True,
+                                                                          parser_class=_Parser)
+    db.add_parser("upgrade", help="create or migrate the database to the newest schema").set_defaults(
+        func=cmd_db_upgrade)
+
+    users = commands.add_parser("users", help="user accounts").add_subparsers(dest="users_command", required=True,
+                                                                              parser_class=_Parser)
+    create = users.add_parser("create", help="add a user")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--org", help="the adviser's organisation")
+    create.add_argument("--email")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    create.set_defaults(func=cmd_users_create)
+
+    tokens = commands.add_parser("tokens", help="API tokens").add_subparsers(dest="tokens_command", required=True,
+                                                                             parser_class=_Parser)
+    token = tokens.add_parser("create", help="print a new API token for a user")
+    token.add_argument("username")
+    token.set_defaults(func=cmd_tokens_create)
+
+    serve = commands.add_parser("serve", help="serve the web UI and API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    scan = commands.add_parser("scan", help="run the deadline scan once")
+    scan.add_argument("--as-of", type=_date, default=None, help="scan as if today were this date (YYYY-MM-DD)")
+    scan.set_defaults(func=cmd_scan)
+
+    commands.add_parser("scheduler", help="run the scheduled scans until stopped").set_defaults(func=cmd_scheduler)
+
+    demo = commands.add_parser("demo", help="load a demo caseload and demo users")
+    demo.add_argument("--seed", type=int, default=2014)
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        handler: Callable[[argparse.Namespace], int] = args.func
+        return handler(args)
+    except UsageError as exc:
+        print(f"ehcp: {exc}", file=sys.stderr)
+        return 2
+    except CaseworkError as exc:
+        print(f"ehcp: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""Deadline status as of a date, for one row in Python and for many rows in SQL.
+
+Both forms encode the same rule (acting on the due date is on time; a family's window closes rather than
+being breached), and tests hold them to the same answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, and_, case, literal, or_
+
+from casework import rules
+from casework.models import Deadline, ExceptionRecord
+from casework.policy import Policy
+
+LATE = ("overdue", "met_late")
+
+
+def status(deadline: Deadline, as_of: dt.date, policy: Policy) -> str:
+    if deadline.cancelled_on is not None:
+        return "cancelled"
+    if deadline.met_on is not None:
+        return "met" if deadline.met_on <= deadline.due_on else "met_late"
+    if as_of > deadline.due_on:
+        return "overdue" if deadline.is_duty else "met"
+    if as_of >= policy.due_soon_from(deadline.kind, deadline.due_on):
+        return "due_soon"
+    return "pending"
+
+
+def status_sql(as_of: dt.date, policy: Policy, kinds: Iterable[str] = rules.DEADLINE_KINDS) -> ColumnElement[str]:
+    """The same status as a SQL CASE expression, for set-based queries over many rows."""
+    soon = or_(*(and_(Deadline.kind == k, Deadline.due_on <= as_of + dt.timedelta(days=policy.warning_days(k)))
+                 for k in kinds))
+    return case(
+        (Deadline.cancelled_on.is_not(None), literal("cancelled")),
+        (and_(Deadline.met_on.is_not(None), Deadline.met_on <= Deadline.due_on), literal("met")),
+        (Deadline.met_on.is_not(None), literal("met_late")),
+        (and_(Deadline.due_on < as_of, Deadline.is_duty.is_(False)), literal("met")),
+        (Deadline.due_on < as_of, literal("overdue")),
+        (soon, literal("due_soon")),
+        else_=literal("pending"),
+    )
+
+
+def applies_to(exception: ExceptionRecord, deadline: Deadline) -> bool:
+    """Whether a recorded exception names this deadline and its rule version admits that reason."""
+    if exception.advice_request_id is not None:
+        if exception.advice_request_id != deadline.advice_request_id:
+            return False
+    elif exception.applies_to_kind != deadline.kind:
+        return False
+    rule = rules.rule_in_force(deadline.rule, deadline.starts_on)
+    return rules.exception_applies(rule, exception.reason)
+
+
+def excused(deadline: Deadline, current_status: str, exceptions: Iterable[ExceptionRecord], as_of: dt.date) -> bool:
+    """Late, and an exception that applies to it covers part of the time it was running."""
+    if current_status not in LATE:
+        return False
+    ran_until = deadline.met_on or as_of
+    return any(
+        applies_to(e, deadline) and e.starts_on <= ran_until and e.ends_on >= deadline.starts_on for e in exceptions
+    )

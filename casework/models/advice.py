@@ -1,0 +1,35 @@
+"""Requests for advice under reg 6, each with its own 6-week clock (reg 8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.models.base import Base, created_at_column
+from casework.models.user import Organisation
+
+if TYPE_CHECKING:
+    from casework.models.case import Case
+
+ADVICE_TYPES = ("parent", "educational", "health", "psychological", "social_care", "other")
+
+
+class AdviceRequest(Base):
+    __tablename__ = "advice_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    advice_type: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    requested_on: Mapped[dt.date]
+    # The body's own receipt of the request starts its 6 weeks (reg 8(1)); defaults to the date sent.
+    received_on: Mapped[dt.date]
+    returned_on: Mapped[dt.date | None] = mapped_column(index=True)
+    returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = created_at_column()
+
+    case: Mapped[Case] = relationship(back_populates="advice_requests")
+    organisation: Mapped[Organisation] = relationship(lazy="joined")

@@ -1,0 +1,67 @@
+"""A request for an EHC needs assessment and everything that follows from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.models.base import Base, created_at_column
+
+if TYPE_CHECKING:
+    from casework.models.advice import AdviceRequest
+    from casework.models.deadline import Deadline, ExceptionRecord
+
+# SEN2 primary need codes (DS from 2025).
+PRIMARY_NEEDS = ("SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "DS", "OTH")
+REQUESTERS = ("parent", "young_person", "school", "other")
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    state: Mapped[str] = mapped_column(String(30), index=True)
+    version: Mapped[int] = mapped_column(nullable=False)
+
+    child_given_name: Mapped[str] = mapped_column(String(100))
+    child_family_name: Mapped[str] = mapped_column(String(100))
+    child_date_of_birth: Mapped[dt.date]
+    primary_need: Mapped[str | None] = mapped_column(String(8))
+
+    received_on: Mapped[dt.date] = mapped_column(index=True)
+    requested_by: Mapped[str] = mapped_column(String(20))
+    assigned_caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    # Facts that later rules and guards read; each is set by exactly one operation.
+    last_event_on: Mapped[dt.date]
+    decision_to_assess_on: Mapped[dt.date | None]
+    draft_issued_on: Mapped[dt.date | None]
+    plan_issued_on: Mapped[dt.date | None] = mapped_column(index=True)
+    named_setting: Mapped[str | None] = mapped_column(String(200))
+    review_meeting_on: Mapped[dt.date | None]
+    closed_on: Mapped[dt.date | None]
+    closed_reason: Mapped[str | None] = mapped_column(Text)
+    cease_reason: Mapped[int | None]
+
+    created_at: Mapped[dt.datetime] = created_at_column()
+
+    deadlines: Mapped[list[Deadline]] = relationship(
+        back_populates="case", order_by="Deadline.due_on, Deadline.id", lazy="selectin"
+    )
+    advice_requests: Mapped[list[AdviceRequest]] = relationship(
+        back_populates="case", order_by="AdviceRequest.id", lazy="selectin"
+    )
+    exceptions: Mapped[list[ExceptionRecord]] = relationship(
+        back_populates="case", order_by="ExceptionRecord.id", lazy="selectin"
+    )
+
+    # A concurrent change to the same case fails on the version check instead of overwriting.
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def child_name(self) -> str:
+        return f"{self.child_given_name} {self.child_family_name}"

@@ -1,0 +1,172 @@
+"""The rule table: every statutory time limit the engine computes, with its id and citation.
+
+A caseworker must be able to see where every date comes from, so each deadline row stores the id and
+citation of the rule that made it. Time limits change by law, so rules carry effective dates and a case
+uses the version in force on the date of the event that triggered the deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from casework import clock
+from casework.clock import Counting
+
+CFA_COMMENCED = dt.date(2014, 9, 1)
+
+# Reg 10(4)(a)-(d), applied by regs 5(4), 10, 13(3) and 27(3) to the LA's own assessment limits.
+LA_EXCEPTIONS = frozenset({"school_closure", "personal_circumstances", "absent_from_area"})
+# Reg 8(2): the exceptions to the 6-week advice duty. No school-closure exception; a waiting list is none.
+ADVICE_EXCEPTIONS = frozenset({"personal_circumstances", "absent_from_area", "missed_appointment"})
+# SI 2020/471 (1 May to 25 September 2020): a limit did not apply where meeting it was not reasonably
+# practicable for a reason relating to coronavirus.
+CORONAVIRUS = "coronavirus"
+EXCEPTION_REASONS = ("school_closure", "personal_circumstances", "absent_from_area", "missed_appointment",
+                     CORONAVIRUS)
+
+DueFormula = Callable[..., dt.date]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One version of one time limit."""
+
+    id: str
+    title: str
+    citation: str
+    due: DueFormula
+    excusable_by: frozenset[str] = frozenset()
+    effective_from: dt.date = CFA_COMMENCED
+    effective_to: dt.date | None = None
+    statutory: bool = True
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    def due_on(self, trigger: dt.date, counting: Counting = clock.STATUTORY, **facts: Any) -> dt.date:
+        return self.due(trigger, counting, **facts)
+
+
+def _weeks(n: int) -> DueFormula:
+    return lambda trigger, counting, **_: clock.weeks_after(trigger, n, counting)
+
+
+def _phase_transfer(trigger: dt.date, counting: Counting, *, year: int, transfer: str = "school", **_: Any) -> dt.date:
+    if transfer == "post16":
+        return clock.last_day_before(year, 3, 31)
+    return clock.last_day_before(year, 2, 15)
+
+
+def _appeal(trigger: dt.date, counting: Counting, *, certificate_on: dt.date | None = None, **_: Any) -> dt.date:
+    by_letter = clock.months_after(trigger, 2)
+    return by_letter if certificate_on is None else clock.later_of(by_letter, clock.months_after(certificate_on, 1))
+
+
+_BASE_RULES: tuple[Rule, ...] = (
+    Rule("R1.1", "Decision whether to assess notified", "SEND Regs 2014 reg 4(1), 5(1)", _weeks(6), LA_EXCEPTIONS),
+    Rule("R2.1", "Advice provided within 6 weeks of the body's receipt of the request", "SEND Regs 2014 reg 8(1)",
+         _weeks(6), ADVICE_EXCEPTIONS),
+    Rule("R3.1", "Notice that no plan will be made (decision to issue by the same date: local milestone M3.2)",
+         "SEND Regs 2014 reg 10(1)-(3)", _weeks(16), LA_EXCEPTIONS),
+    Rule("R4.1", "Representations on the draft plan: at least 15 days beginning with service",
+         "SEND Regs 2014 reg 13(1)", lambda t, c, **_: clock.days_beginning_with(t, 15)),
+    Rule("R5.1", "Final plan sent within 20 weeks of the request", "SEND Regs 2014 reg 13(2)", _weeks(20),
+         LA_EXCEPTIONS),
+    Rule("R5.4", "Final plan within 14 weeks of a decision to re-assess", "SEND Regs 2014 reg 27(2)", _weeks(14),
+         LA_EXCEPTIONS),
+    Rule("R7.1", "Plan reviewed within each 12-month period", "Children and Families Act 2014 s.44(1)",
+         lambda t, c, **_: clock.period_last_day(t, 12)),
+    Rule("R7.4", "Review meeting invitations at least 2 weeks before", "SEND Regs 2014 reg 20(3)",
+         lambda t, c, **_: clock.weeks_before(t, 2)),
+    Rule("R7.5", "Review advice and papers circulated at least 2 weeks before the meeting",
+         "SEND Regs 2014 reg 20(4)", lambda t, c, **_: clock.weeks_before(t, 2)),
+    Rule("R7.7", "Review report sent within 2 weeks of the meeting", "SEND Regs 2014 reg 20(7), 21(7)", _weeks(2)),
+    Rule("R7.8", "Review decision (maintain, amend or cease) notified within 4 weeks of the meeting; proposed "
+         "amendments go with a decision to amend (R7.9)",
+         "SEND Regs 2014 reg 20(10)-(11); R (L, M & P) v Devon CC [2022] EWHC 493 (Admin)", _weeks(4)),
+    Rule("R7.10", "Representations on proposed amendments", "SEND Regs 2014 reg 22(2)(c)",
+         lambda t, c, **_: clock.days_beginning_with(t, 15)),
+    Rule("R7.11", "Final amended plan within 8 weeks of the amendment notice", "SEND Regs 2014 reg 22(3)", _weeks(8)),
+    Rule("R7.12", "Decision not to amend after all, within 8 weeks of the amendment notice",
+         "SEND Regs 2014 reg 22(4)", _weeks(8)),
+    Rule("R8.1", "Phase transfer: plan amended naming the new school before 15 February",
+         "SEND Regs 2014 reg 18(1)(b)", _phase_transfer),
+    Rule("R8.2", "Transfer to post-16: plan amended naming the institution before 31 March",
+         "SEND Regs 2014 reg 18(1)(a)", _phase_transfer),
+    Rule("R8.3", "Post-16 to post-16 transfer at another time: at least 5 months before",
+         "SEND Regs 2014 reg 18(2)", lambda t, c, **_: clock.months_before(t, 5)),
+    Rule("R10.1", "Family contacts a mediation adviser within 2 months of the decision letter",
+         "SEND Regs 2014 reg 33", lambda t, c, **_: clock.months_after(t, 2)),
+    Rule("R10.2", "Mediation certificate within 3 working days when mediation is declined",
+         "SEND Regs 2014 reg 34", lambda t, c, **_: clock.working_days_after(t, 3)),
+    Rule("R10.6", "Appeal lodged by the later of decision letter + 2 months and certificate + 1 month",
+         "Tribunal Procedure (First-tier Tribunal) (HESC) Rules 2008 r.20(1)(c)", _appeal),
+)
+
+_COVID_FROM, _COVID_TO = dt.date(2020, 5, 1), dt.date(2020, 9, 25)
+_COVID_AFFECTED = {"R1.1", "R2.1", "R3.1", "R5.1", "R5.4"}
+
+
+def _versions() -> tuple[Rule, ...]:
+    """Base rules, with the 2020 coronavirus versions cut out of their time span."""
+    versions: list[Rule] = []
+    for rule in _BASE_RULES:
+        if rule.id not in _COVID_AFFECTED:
+            versions.append(rule)
+            continue
+        versions.append(replace(rule, effective_to=_COVID_FROM - dt.timedelta(days=1)))
+        versions.append(replace(rule, effective_from=_COVID_FROM, effective_to=_COVID_TO,
+                                excusable_by=rule.excusable_by | {CORONAVIRUS},
+                                citation=rule.citation + ", as modified by SI 2020/471"))
+        versions.append(replace(rule, effective_from=_COVID_TO + dt.timedelta(days=1)))
+    return tuple(versions)
+
+
+RULES: tuple[Rule, ...] = _versions()
+
+
+class NoRuleInForce(LookupError):
+    """Raised for a trigger date before the rule existed (before the 2014 Act commenced)."""
+
+
+def rule_in_force(rule_id: str, on: dt.date, rules: tuple[Rule, ...] = RULES) -> Rule:
+    for rule in rules:
+        if rule.id == rule_id and rule.in_force_on(on):
+            return rule
+    raise NoRuleInForce(f"No version of rule {rule_id} was in force on {on.isoformat()}")
+
+
+@dataclass(frozen=True)
+class DeadlineKind:
+    """A kind of deadline row, as the public contract names it."""
+
+    name: str
+    label: str
+    rule_ids: tuple[str, ...]
+    is_duty: bool = True  # False for a window the family has (no breach when it passes)
+    advice: bool = False
+
+
+DEADLINE_KINDS: dict[str, DeadlineKind] = {
+    k.name: k
+    for k in (
+        DeadlineKind("decision_to_assess", "Decision whether to assess", ("R1.1",)),
+        DeadlineKind("issue_decision", "Decision whether to issue a plan", ("R3.1",)),
+        DeadlineKind("final_plan", "Final plan issued (20 weeks)", ("R5.1",)),
+        DeadlineKind("advice", "Advice returned (6 weeks)", ("R2.1",), advice=True),
+        DeadlineKind("draft_representations", "Family's representations on the draft", ("R4.1",), is_duty=False),
+        DeadlineKind("annual_review", "Annual review", ("R7.1",)),
+        DeadlineKind("review_report", "Review report sent", ("R7.7",)),
+        DeadlineKind("review_decision", "Review decision and any proposed amendments", ("R7.8",)),
+        DeadlineKind("amended_plan", "Final amended plan", ("R7.11",)),
+        DeadlineKind("phase_transfer", "Phase transfer amendment", ("R8.1", "R8.2")),
+    )
+}
+
+
+def exception_applies(rule: Rule, reason: str) -> bool:
+    """Whether a recorded exception of this reason can excuse lateness against this rule version."""
+    return reason in rule.excusable_by

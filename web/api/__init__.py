@@ -1,0 +1,5 @@
+"""The JSON API of the public contract, under /api/v1."""
+
+from web.api.views import api
+
+__all__ = ["api"]

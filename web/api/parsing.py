@@ -1,0 +1,97 @@
+"""Reading request bodies: malformed input is a 400 that names the field and the form it should take."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import request
+
+from casework.errors import MalformedInput
+
+
+def json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise MalformedInput("The request body must be a JSON object.", code="malformed_json")
+    return body
+
+
+def date_field(body: dict[str, Any], name: str, *, required: bool = True, label: str | None = None) -> dt.date | None:
+    value = body.get(name)
+    if value is None or value == "":
+        if required:
+            raise MalformedInput(f"{label or name} is required (a date like 2025-01-31).", code="missing_field",
+                                 field=name)
+        return None
+    if not isinstance(value, str):
+        raise MalformedInput(f"{label or name} must be a date written YYYY-MM-DD.", code="bad_date", field=name)
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else _raise()
+    except ValueError:
+        raise MalformedInput(f"{label or name} must be a real date written YYYY-MM-DD, not '{value}'.",
+                             code="bad_date", field=name) from None
+
+
+def _raise() -> dt.date:
+    raise ValueError
+
+
+def text_field(body: dict[str, Any], name: str, *, required: bool = True) -> str | None:
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise MalformedInput(f"{name} is required.", code="missing_field", field=name)
+        return None
+    if not isinstance(value, str):
+        raise MalformedInput(f"{name} must be text.", code="bad_type", field=name)
+    return value
+
+
+def int_field(body: dict[str, Any], name: str, *, required: bool = True) -> int | None:
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise MalformedInput(f"{name} is required.", code="missing_field", field=name)
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.isdigit():
+            return int(value)
+        raise MalformedInput(f"{name} must be a whole number.", code="bad_type", field=name)
+    return value
+
+
+def as_of_param() -> dt.date | None:
+    raw = request.args.get("as_of")
+    if raw is None:
+        return None
+    return date_field({"as_of": raw}, "as_of")
+
+
+# Extra fields of each event beyond "on" (and the optional "version"): name -> reader.
+EVENT_FIELDS: dict[str, dict[str, Any]] = {
+    "agree_to_assess": {},
+    "refuse_to_assess": {"reason": text_field},
+    "request_advice": {"advice_type": text_field, "organisation": text_field,
+                       "received_on": lambda b, n: date_field(b, n, required=False)},
+    "record_advice": {"advice_request_id": int_field},
+    "decide_to_issue": {},
+    "decide_not_to_issue": {"reason": text_field},
+    "issue_draft": {},
+    "issue_final": {"named_setting": lambda b, n: text_field(b, n, required=False)},
+    "record_exception": {"reason": text_field, "starts_on": date_field, "ends_on": date_field,
+                         "applies_to": lambda b, n: str(b[n]) if isinstance(b.get(n), int) else text_field(b, n),
+                         "family_told_on": lambda b, n: date_field(b, n, required=False),
+                         "evidence": lambda b, n: text_field(b, n, required=False)},
+    "set_phase_transfer": {"transfer": text_field, "year": int_field},
+    "hold_review_meeting": {},
+    "record_review_report": {},
+    "decide_review_outcome": {"outcome": text_field},
+    "issue_amended_plan": {},
+    "cease_plan": {"reason": int_field},
+    "withdraw": {"reason": text_field},
+}
+
+
+def event_fields(event: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {name: reader(body, name) for name, reader in EVENT_FIELDS[event].items()}

@@ -1,0 +1,196 @@
+"""API routes: authenticate, check the role, call one operation, answer JSON.
+
+Views stay thin; every rule lives in ``casework``. Errors always use the contract's JSON shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, jsonify, request
+from sqlalchemy import exists, func, select
+from werkzeug.exceptions import HTTPException
+
+from casework import accounts, authz, casefile, clock, operations
+from casework.errors import CaseworkError, MalformedInput, NotFound, Unauthenticated
+from casework.models import AdviceRequest, Case, Deadline
+from web import database
+from web.api import parsing
+from workflows import ehcp
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_PER_PAGE = 100
+
+
+@api.errorhandler(CaseworkError)
+def _casework_error(exc: CaseworkError):
+    return jsonify(exc.as_dict()), exc.status
+
+
+@api.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    codes = {404: "not_found", 405: "method_not_allowed", 400: "malformed", 415: "malformed"}
+    message = {404: "There is nothing at this address.", 405: "This address does not accept that method."}.get(
+        exc.code or 500, exc.description or "The request could not be handled.")
+    return jsonify({"error": {"code": codes.get(exc.code or 500, "error"), "message": message}}), exc.code
+
+
+@api.errorhandler(Exception)
+def _unexpected(exc: Exception):
+    from flask import current_app
+
+    current_app.logger.exception("unexpected error in API request")
+    return jsonify({"error": {"code": "internal_error",
+                              "message": "Something went wrong on our side; nothing was changed."}}), 500
+
+
+@api.before_request
+def _authenticate() -> None:
+    if request.endpoint == "api.openapi":
+        return
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("Send an API token in the Authorization header: 'Bearer <token>'.")
+    user = accounts.user_for_token(database(), token.strip())
+    if user is None:
+        raise Unauthenticated("That API token is not valid.", code="bad_token")
+    g.user = user
+
+
+def _case_response(case_id: int, status: int = 200, as_of=None):
+    db = database()
+    with db.reading() as session:
+        case = session.scalars(authz.cases_query(g.user).where(Case.id == case_id)).first()
+        if case is None:
+            raise NotFound(f"There is no case {case_id}.")
+        return jsonify(casefile.case_dict(case, as_of or clock.today(), db.policy)), status
+
+
+@api.post("/cases")
+def create_case():
+    authz.require(g.user, authz.CASE_WRITE_ROLES, "create cases")
+    body = parsing.json_body()
+    child = body.get("child")
+    if not isinstance(child, dict):
+        raise MalformedInput("child is required: an object with given_name, family_name and date_of_birth.",
+                             code="missing_field", field="child")
+    case = operations.create_case(
+        database(), actor=g.user,
+        given_name=parsing.text_field(child, "given_name"),
+        family_name=parsing.text_field(child, "family_name"),
+        date_of_birth=parsing.date_field(child, "date_of_birth"),
+        primary_need=parsing.text_field(child, "primary_need", required=False),
+        received_on=parsing.date_field(body, "received_on"),
+        requested_by=parsing.text_field(body, "requested_by"),
+    )
+    return _case_response(case.id, 201)
+
+
+def _positive_int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise MalformedInput(f"{name} must be a whole number from 1.", code="bad_parameter", field=name)
+    return int(raw)
+
+
+@api.get("/cases")
+def list_cases():
+    query = authz.cases_query(g.user)
+    state = request.args.get("state")
+    if state:
+        if state not in ehcp.STATES:
+            raise MalformedInput(f"state must be one of: {', '.join(ehcp.STATES)}.", code="bad_parameter",
+                                 field="state")
+        query = query.where(Case.state == state)
+    overdue = request.args.get("overdue")
+    if overdue is not None:
+        if overdue not in ("true", "false"):
+            raise MalformedInput("overdue must be true or false.", code="bad_parameter", field="overdue")
+        late = exists().where(Deadline.case_id == Case.id, Deadline.is_duty.is_(True), Deadline.met_on.is_(None),
+                              Deadline.cancelled_on.is_(None), Deadline.due_on < clock.today())
+        query = query.where(late if overdue == "true" else ~late)
+    page = _positive_int_arg("page", 1)
+    per_page = min(_positive_int_arg("per_page", 25), MAX_PER_PAGE)
+    with database().reading() as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery()))
+        cases = session.scalars(query.order_by(Case.received_on.desc(), Case.id.desc())
+                                .limit(per_page).offset((page - 1) * per_page))
+        items = [casefile.case_summary(c) for c in cases]
+    return jsonify({"items": items, "total": total, "page": page, "per_page": per_page})
+
+
+@api.get("/cases/<int:case_id>")
+def get_case(case_id: int):
+    return _case_response(case_id, as_of=parsing.as_of_param())
+
+
+@api.post("/cases/<int:case_id>/events")
+def post_event(case_id: int):
+    authz.require(g.user, authz.CASE_WRITE_ROLES, "change cases")
+    body = parsing.json_body()
+    event = body.get("event")
+    if not isinstance(event, str) or event not in parsing.EVENT_FIELDS:
+        raise MalformedInput(f"event must be one of: {', '.join(parsing.EVENT_FIELDS)}.", code="unknown_event",
+                             field="event")
+    with database().reading() as session:  # 404 before anything else for a case the user may not see
+        if session.scalars(authz.cases_query(g.user).where(Case.id == case_id)).first() is None:
+            raise NotFound(f"There is no case {case_id}.")
+    on = parsing.date_field(body, "on")
+    fields: dict[str, Any] = parsing.event_fields(event, body)
+    operations.fire_event(database(), case_id, event, actor=g.user, on=on,
+                          expected_version=parsing.int_field(body, "version", required=False), **fields)
+    return _case_response(case_id)
+
+
+@api.get("/cases/<int:case_id>/history")
+def case_history(case_id: int):
+    with database().reading() as session:
+        if session.scalars(authz.cases_query(g.user).where(Case.id == case_id)).first() is None:
+            raise NotFound(f"There is no case {case_id}.")
+        return jsonify(casefile.history(session, case_id))
+
+
+ADVICE_STATUS_FILTERS = ("outstanding", "returned", "all")
+
+
+@api.get("/advice-requests")
+def list_advice_requests():
+    status = request.args.get("status", "all")
+    if status not in ADVICE_STATUS_FILTERS:
+        raise MalformedInput(f"status must be one of: {', '.join(ADVICE_STATUS_FILTERS)}.", code="bad_parameter",
+                             field="status")
+    query = authz.advice_requests_query(g.user)
+    if status == "outstanding":
+        query = query.where(AdviceRequest.returned_on.is_(None))
+    elif status == "returned":
+        query = query.where(AdviceRequest.returned_on.is_not(None))
+    db = database()
+    with db.reading() as session:
+        items = [casefile.advice_dict(a, clock.today(), db.policy)
+                 for a in session.scalars(query.order_by(AdviceRequest.received_on, AdviceRequest.id))]
+    return jsonify({"items": items, "total": len(items)})
+
+
+@api.post("/advice-requests/<int:advice_request_id>/return")
+def return_advice(advice_request_id: int):
+    db = database()
+    with db.reading() as session:
+        visible = session.scalars(
+            authz.advice_requests_query(g.user).where(AdviceRequest.id == advice_request_id)).first()
+        if visible is None:
+            raise NotFound(f"There is no advice request {advice_request_id}.")
+    on = parsing.date_field(parsing.json_body(), "on")
+    operations.return_advice(db, advice_request_id, actor=g.user, on=on)
+    with db.reading() as session:
+        advice = session.get(AdviceRequest, advice_request_id)
+        return jsonify(casefile.advice_dict(advice, clock.today(), db.policy))
+
+
+@api.get("/openapi.json")
+def openapi():
+    from web.api.openapi import document
+
+    return jsonify(document())

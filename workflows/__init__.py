@@ -1,0 +1,1 @@
+"""State machines as data: the statutory assessment and plan workflow."""

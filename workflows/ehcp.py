@@ -1,0 +1,162 @@
+"""The assessment and plan workflow: states, events and guards as data, one shared Machine.
+
+A Machine per case costs time and memory for every row loaded, so one ``transitions`` Machine with
+``model=None`` serves every case; the state lives in the case's ``state`` column and events are fired
+with ``machine.events[name].trigger(case, **fields)``. Statutory time is never kept here: deadlines are
+database rows (``casework.operations``), because timers in a process are lost on restart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from transitions import EventData, Machine
+
+from casework import clock
+
+STATES: tuple[str, ...] = (
+    "request_received",
+    "assessment",
+    "refused_to_assess",
+    "not_issued",
+    "drafting",
+    "draft_issued",
+    "plan_maintained",
+    "under_review",
+    "amending",
+    "ceased",
+    "withdrawn",
+)
+INITIAL = "request_received"
+TERMINAL_STATES = frozenset({"refused_to_assess", "not_issued", "ceased", "withdrawn"})
+OPEN_STATES = tuple(s for s in STATES if s not in TERMINAL_STATES)
+ADVICE_STATES = ("assessment", "drafting", "draft_issued")
+WITHDRAWABLE = ("request_received", "assessment", "drafting", "draft_issued")
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition on an event beyond its source state; a failed guard is a 422, not a 409."""
+
+    name: str
+    message: str
+
+    def __call__(self, event: EventData) -> bool:
+        return GUARD_CHECKS[self.name](event.model, event.kwargs)
+
+
+def _representations_closed(case: Any, fields: dict[str, Any]) -> bool:
+    served: dt.date | None = case.draft_issued_on
+    on: dt.date = fields["on"]
+    return served is not None and on > clock.days_beginning_with(served, 15)
+
+
+def _outcome(expected: str):
+    return lambda case, fields: fields.get("outcome") == expected
+
+
+GUARD_CHECKS = {
+    "representations_window_closed": _representations_closed,
+    "outcome_maintain": _outcome("maintain"),
+    "outcome_amend": _outcome("amend"),
+    "outcome_cease": _outcome("cease"),
+}
+
+REPRESENTATIONS_CLOSED = Guard(
+    "representations_window_closed",
+    "The final plan cannot be issued until the family's 15-day window for representations on the draft "
+    "has closed (SEND Regs 2014 reg 13(1)).",
+)
+
+
+def _g(name: str) -> Guard:
+    return Guard(name, "")
+
+
+# (event, sources, destination, guards). Destination None keeps the state (a recorded fact, not a move).
+TRANSITIONS: tuple[tuple[str, tuple[str, ...], str | None, tuple[Guard, ...]], ...] = (
+    ("agree_to_assess", ("request_received",), "assessment", ()),
+    ("refuse_to_assess", ("request_received",), "refused_to_assess", ()),
+    ("request_advice", ("assessment",), None, ()),
+    ("record_advice", ADVICE_STATES, None, ()),
+    ("decide_to_issue", ("assessment",), "drafting", ()),
+    ("decide_not_to_issue", ("assessment",), "not_issued", ()),
+    ("issue_draft", ("drafting",), "draft_issued", ()),
+    ("issue_final", ("draft_issued",), "plan_maintained", (REPRESENTATIONS_CLOSED,)),
+    ("record_exception", OPEN_STATES, None, ()),
+    ("set_phase_transfer", ("plan_maintained",), None, ()),
+    ("hold_review_meeting", ("plan_maintained",), "under_review", ()),
+    ("record_review_report", ("under_review",), None, ()),
+    ("decide_review_outcome", ("under_review",), "plan_maintained", (_g("outcome_maintain"),)),
+    ("decide_review_outcome", ("under_review",), "amending", (_g("outcome_amend"),)),
+    ("decide_review_outcome", ("under_review",), "ceased", (_g("outcome_cease"),)),
+    ("issue_amended_plan", ("amending",), "plan_maintained", ()),
+    ("cease_plan", ("plan_maintained",), "ceased", ()),
+    ("withdraw", WITHDRAWABLE, "withdrawn", ()),
+)
+
+EVENTS: tuple[str, ...] = tuple(dict.fromkeys(t[0] for t in TRANSITIONS))
+
+
+def _build_machine() -> Machine:
+    transitions = [
+        {
+            "trigger": event,
+            "source": list(sources),
+            "dest": dest if dest is not None else None,
+            "conditions": list(guards),
+        }
+        for event, sources, dest, guards in TRANSITIONS
+    ]
+    return Machine(
+        model=None,
+        states=list(STATES),
+        transitions=transitions,
+        initial=INITIAL,
+        auto_transitions=False,
+        send_event=True,
+        model_attribute="state",
+    )
+
+
+MACHINE = _build_machine()
+
+
+def allowed_events(state: str) -> list[str]:
+    """Events the state allows, in the contract's order (guards are checked when fired)."""
+    available = set(MACHINE.get_triggers(state))
+    return [e for e in EVENTS if e in available]
+
+
+def guards_for(event: str, state: str) -> tuple[Guard, ...]:
+    return tuple(g for e, sources, _, guards in TRANSITIONS if e == event and state in sources for g in guards)
+
+
+def fire(case: Any, event: str, **fields: Any) -> bool:
+    """Fire an event on a case object with a ``state`` attribute; False when a guard refused it."""
+    return bool(MACHINE.events[event].trigger(case, **fields))
+
+
+def mermaid() -> str:
+    """The workflow as a Mermaid state diagram, generated from the table above for the README."""
+    lines = ["stateDiagram-v2", f"    [*] --> {INITIAL}"]
+    seen: set[tuple[str, str, str]] = set()
+    for event, sources, dest, guards in TRANSITIONS:
+        if dest is None:
+            continue
+        label = event
+        outcome = [g.name.removeprefix("outcome_") for g in guards if g.name.startswith("outcome_")]
+        if outcome:
+            label += f" ({outcome[0]})"
+        if any(g.name == "representations_window_closed" for g in guards):
+            label += " [window closed]"
+        for source in sources:
+            key = (source, dest, label)
+            if key not in seen:
+                seen.add(key)
+                lines.append(f"    {source} --> {dest}: {label}")
+    for state in sorted(TERMINAL_STATES):
+        lines.append(f"    {state} --> [*]")
+    return "\n".join(lines)
