@@ -160,3 +160,7 @@ def mermaid() -> str:
     for state in sorted(TERMINAL_STATES):
         lines.append(f"    {state} --> [*]")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m workflows.ehcp > diagram, pasted into the README
+    print(mermaid())
