@@ -161,6 +161,13 @@ def _require_text(value: str | None, field: str, what: str) -> str:
 
 # --------------------------------------------------------------------------------------------------- the request
 
+def _owner(actor: User | None, assigned_caseworker_id: int | None) -> int | None:
+    """The caseworker who logs a request owns it unless someone else is named; alerts reach the owner."""
+    if assigned_caseworker_id is not None:
+        return assigned_caseworker_id
+    return actor.id if actor is not None and actor.role == "caseworker" else None
+
+
 def create_case(db: Database, *, actor: User | None, given_name: str, family_name: str, date_of_birth: dt.date,
                 received_on: dt.date, requested_by: str, primary_need: str | None = None,
                 assigned_caseworker_id: int | None = None) -> Case:
@@ -185,7 +192,7 @@ def create_case(db: Database, *, actor: User | None, given_name: str, family_nam
             reference=f"pending-{uuid.uuid4().hex}", state=ehcp.INITIAL,
             child_given_name=given_name, child_family_name=family_name, child_date_of_birth=date_of_birth,
             primary_need=primary_need, received_on=received_on, requested_by=requested_by,
-            last_event_on=received_on, assigned_caseworker_id=assigned_caseworker_id,
+            last_event_on=received_on, assigned_caseworker_id=_owner(actor, assigned_caseworker_id),
         )
         session.add(case)
         session.flush()
