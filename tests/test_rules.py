@@ -1,0 +1,69 @@
+"""The rule table: ids, citations, versions and which exceptions excuse which limits."""
+
+import datetime as dt
+
+import pytest
+
+from casework import rules
+
+D = dt.date
+DEADLINE_RULES = {"R1.1", "R2.1", "R3.1", "R4.1", "R5.1", "R7.1", "R7.7", "R7.8", "R7.11", "R8.1", "R8.2"}
+
+
+def test_every_deadline_kind_of_the_contract_has_its_rules():
+    assert set(rules.DEADLINE_KINDS) == {
+        "decision_to_assess", "issue_decision", "final_plan", "advice", "draft_representations", "annual_review",
+        "review_report", "review_decision", "amended_plan", "phase_transfer",
+    }
+    used = {rule_id for kind in rules.DEADLINE_KINDS.values() for rule_id in kind.rule_ids}
+    assert used == DEADLINE_RULES
+
+
+@pytest.mark.parametrize("rule_id", sorted(DEADLINE_RULES))
+def test_each_rule_carries_a_citation_in_force_today(rule_id):
+    rule = rules.rule_in_force(rule_id, D(2025, 6, 1))
+    assert rule.citation.strip()
+    assert rule.title.strip()
+
+
+def test_citations_name_the_regulations():
+    assert rules.rule_in_force("R5.1", D(2025, 1, 1)).citation == "SEND Regs 2014 reg 13(2)"
+    assert "s.44(1)" in rules.rule_in_force("R7.1", D(2025, 1, 1)).citation
+    assert "Devon" in rules.rule_in_force("R7.8", D(2025, 1, 1)).citation
+
+
+def test_no_rule_before_the_act_commenced():
+    with pytest.raises(rules.NoRuleInForce):
+        rules.rule_in_force("R5.1", D(2014, 8, 31))
+    assert rules.rule_in_force("R5.1", D(2014, 9, 1)).id == "R5.1"
+
+
+def test_versions_follow_the_trigger_date_2020_coronavirus_modifications():
+    before = rules.rule_in_force("R5.1", D(2020, 4, 30))
+    during = rules.rule_in_force("R5.1", D(2020, 6, 1))
+    after = rules.rule_in_force("R5.1", D(2020, 9, 26))
+    assert rules.CORONAVIRUS not in before.excusable_by
+    assert rules.CORONAVIRUS in during.excusable_by and "SI 2020/471" in during.citation
+    assert rules.CORONAVIRUS not in after.excusable_by
+    # the time limit itself did not change: 20 weeks
+    assert during.due_on(D(2020, 6, 1)) == D(2020, 10, 19)
+
+
+def test_versions_do_not_overlap():
+    for rule_id in {r.id for r in rules.RULES}:
+        versions = sorted((r for r in rules.RULES if r.id == rule_id), key=lambda r: r.effective_from)
+        for earlier, later in zip(versions, versions[1:], strict=False):
+            assert earlier.effective_to is not None and earlier.effective_to < later.effective_from
+
+
+@pytest.mark.parametrize(("rule_id", "reason", "applies"), [
+    ("R1.1", "school_closure", True), ("R3.1", "school_closure", True), ("R5.1", "school_closure", True),
+    ("R2.1", "school_closure", False),  # reg 8(2) has no school-closure exception
+    ("R1.1", "personal_circumstances", True), ("R5.1", "absent_from_area", True),
+    ("R5.1", "missed_appointment", False), ("R2.1", "missed_appointment", True),
+    ("R2.1", "personal_circumstances", True), ("R2.1", "absent_from_area", True),
+    ("R4.1", "personal_circumstances", False), ("R7.1", "personal_circumstances", False),
+    ("R7.8", "absent_from_area", False), ("R8.1", "school_closure", False), ("R7.11", "personal_circumstances", False),
+])
+def test_which_exceptions_excuse_which_limits(rule_id, reason, applies):
+    assert rules.exception_applies(rules.rule_in_force(rule_id, D(2025, 1, 1)), reason) is applies
