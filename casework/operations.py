@@ -193,6 +193,7 @@ def create_case(db: Database, *, actor: User | None, given_name: str, family_nam
             child_given_name=given_name, child_family_name=family_name, child_date_of_birth=date_of_birth,
             primary_need=primary_need, received_on=received_on, requested_by=requested_by,
             last_event_on=received_on, assigned_caseworker_id=_owner(actor, assigned_caseworker_id),
+            deadlines=[], advice_requests=[], exceptions=[],  # loaded, so the returned case carries them
         )
         session.add(case)
         session.flush()
