@@ -1,0 +1,119 @@
+"""Random events on random dates against the real database, checking the workflow's invariants."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from sqlalchemy import func, select
+
+from casework import operations as ops
+from casework.db import Database
+from casework.errors import CaseworkError, EventNotAllowed
+from casework.models import AuditEntry, Case, Deadline
+from tests.support import snapshot
+from workflows import ehcp
+
+D = dt.date
+START = D(2023, 1, 9)
+
+FIELDS = {
+    "refuse_to_assess": st.fixed_dictionaries({"reason": st.sampled_from(["Needs met", ""])}),
+    "request_advice": st.fixed_dictionaries({
+        "advice_type": st.sampled_from(["health", "educational", "psychological", "social_care", "nonsense"]),
+        "organisation": st.sampled_from(["Northbridge NHS Trust", "EPS"]),
+    }),
+    "decide_not_to_issue": st.fixed_dictionaries({"reason": st.just("Needs can be met")}),
+    "issue_final": st.fixed_dictionaries({"named_setting": st.sampled_from([None, "Oak School"])}),
+    "set_phase_transfer": st.fixed_dictionaries({"transfer": st.sampled_from(["school", "post16"]),
+                                                 "year": st.integers(2023, 2027)}),
+    "decide_review_outcome": st.fixed_dictionaries({"outcome": st.sampled_from(["maintain", "amend", "cease", "x"])}),
+    "cease_plan": st.fixed_dictionaries({"reason": st.integers(0, 10)}),
+    "withdraw": st.fixed_dictionaries({"reason": st.just("Family withdrew")}),
+    "record_exception": st.fixed_dictionaries({
+        "reason": st.sampled_from(["personal_circumstances", "absent_from_area", "missed_appointment"]),
+        "starts_on": st.just(START), "ends_on": st.just(START + dt.timedelta(days=40)),
+        "applies_to": st.sampled_from(["final_plan", "decision_to_assess", "advice", "annual_review"]),
+    }),
+}
+
+
+VISITED: set[str] = set()
+
+
+def make_machine(url: str):
+    class CaseLife(RuleBasedStateMachine):
+        """One case; each step fires an event (allowed or not) a random number of days after the last."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.db = Database(url)
+            self.today = START
+
+        @initialize()
+        def open_case(self) -> None:
+            case = ops.create_case(self.db, actor=None, given_name="Rae", family_name="Test",
+                                   date_of_birth=D(2012, 3, 4), received_on=START, requested_by="parent")
+            self.case_id = case.id
+            self.audits = 1
+
+        @rule(event=st.sampled_from(ehcp.EVENTS), days=st.integers(-3, 60), data=st.data())
+        def fire(self, event: str, days: int, data) -> None:
+            on = self.today + dt.timedelta(days=days)
+            fields = dict(data.draw(FIELDS.get(event, st.just({}))))
+            if event == "record_advice":
+                with self.db.reading() as s:
+                    ids = [a.id for a in s.get(Case, self.case_id).advice_requests] or [999_999]
+                fields["advice_request_id"] = data.draw(st.sampled_from(ids))
+            before = snapshot(self.db, self.case_id)
+            state_before = before["case"]["state"]
+            try:
+                case = ops.fire_event(self.db, self.case_id, event, actor=None, on=on, **fields)
+            except EventNotAllowed:
+                assert event not in ehcp.allowed_events(state_before)
+                assert snapshot(self.db, self.case_id) == before
+                return
+            except CaseworkError:
+                assert snapshot(self.db, self.case_id) == before
+                return
+            assert event in ehcp.allowed_events(state_before)
+            assert case.version == before["case"]["version"] + 1
+            self.audits += 1
+            self.today = max(self.today, on)
+            VISITED.add(case.state)
+
+        @invariant()
+        def every_change_is_audited_once(self) -> None:
+            with self.db.reading() as s:
+                count = s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.case_id == self.case_id))
+            assert count == self.audits
+
+        @invariant()
+        def deadlines_are_consistent(self) -> None:
+            with self.db.reading() as s:
+                for d in s.scalars(select(Deadline).where(Deadline.case_id == self.case_id)):
+                    assert not (d.met_on is not None and d.cancelled_on is not None)
+                    assert d.due_on >= d.starts_on
+                if s.get(Case, self.case_id).state in ehcp.TERMINAL_STATES:
+                    open_duties = [d for d in s.get(Case, self.case_id).deadlines
+                                   if d.is_open and d.kind in ("decision_to_assess", "final_plan", "issue_decision")]
+                    assert open_duties == []
+
+        def teardown(self) -> None:
+            self.db.dispose()
+
+    return CaseLife
+
+
+def test_random_event_sequences_keep_the_invariants(database_url):
+    machine = make_machine(database_url)
+    machine.TestCase.settings = settings(max_examples=25, stateful_step_count=20, deadline=None,
+                                         suppress_health_check=[HealthCheck.too_slow])
+    import freezegun
+
+    with freezegun.freeze_time("2026-06-01"):
+        machine.TestCase().runTest()
+    # the random walks must really move cases through the workflow, not only collect refusals
+    assert len(VISITED) >= 6, VISITED

@@ -1,0 +1,83 @@
+"""The workflow table against the contract, and one shared Machine for every case."""
+
+import datetime as dt
+
+import transitions
+
+from casework import operations as ops
+from workflows import ehcp
+
+D = dt.date
+
+CONTRACT = {  # event -> states it may fire from (contract.md)
+    "agree_to_assess": {"request_received"},
+    "refuse_to_assess": {"request_received"},
+    "request_advice": {"assessment"},
+    "record_advice": {"assessment", "drafting", "draft_issued"},
+    "decide_to_issue": {"assessment"},
+    "decide_not_to_issue": {"assessment"},
+    "issue_draft": {"drafting"},
+    "issue_final": {"draft_issued"},
+    "record_exception": {"request_received", "assessment", "drafting", "draft_issued", "plan_maintained",
+                         "under_review", "amending"},
+    "set_phase_transfer": {"plan_maintained"},
+    "hold_review_meeting": {"plan_maintained"},
+    "record_review_report": {"under_review"},
+    "decide_review_outcome": {"under_review"},
+    "issue_amended_plan": {"amending"},
+    "cease_plan": {"plan_maintained"},
+    "withdraw": {"request_received", "assessment", "drafting", "draft_issued"},
+}
+
+
+def test_states_are_the_contracts():
+    assert set(ehcp.STATES) == {"request_received", "assessment", "refused_to_assess", "not_issued", "drafting",
+                                "draft_issued", "plan_maintained", "under_review", "amending", "ceased", "withdrawn"}
+
+
+def test_allowed_events_per_state_match_the_contract():
+    for state in ehcp.STATES:
+        expected = {event for event, sources in CONTRACT.items() if state in sources}
+        assert set(ehcp.allowed_events(state)) == expected, state
+
+
+def test_terminal_states_allow_nothing():
+    for state in ("refused_to_assess", "not_issued", "ceased", "withdrawn"):
+        assert ehcp.allowed_events(state) == []
+
+
+def test_review_outcome_chooses_the_destination():
+    class Case:
+        state = "under_review"
+
+    for outcome, dest in (("maintain", "plan_maintained"), ("amend", "amending"), ("cease", "ceased")):
+        case = Case()
+        assert ehcp.fire(case, "decide_review_outcome", outcome=outcome, on=D(2025, 1, 1))
+        assert case.state == dest
+    case = Case()
+    assert not ehcp.fire(case, "decide_review_outcome", outcome="postpone", on=D(2025, 1, 1))
+    assert case.state == "under_review"
+
+
+def test_the_diagram_has_every_move():
+    diagram = ehcp.mermaid()
+    for event, sources, dest, _ in ehcp.TRANSITIONS:
+        if dest is not None:
+            for source in sources:
+                assert f"{source} --> {dest}: {event}" in diagram
+
+
+def test_loading_and_firing_events_builds_no_machine_per_case(db, new_case, monkeypatch):
+    built = []
+    original = transitions.Machine.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(transitions.Machine, "__init__", counting_init)
+    for n in range(60):
+        case = new_case(D(2024, 9, 2) + dt.timedelta(days=n % 7))
+        ops.agree_to_assess(db, case.id, actor=None, on=D(2024, 10, 1))
+        ops.decide_to_issue(db, case.id, actor=None, on=D(2024, 11, 1))
+    assert built == []
