@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework import audit, clock, rules
@@ -131,6 +132,7 @@ def _apply(db: Database, case_id: int, event: str, *, actor: User | None, on: dt
             if effect is not None:
                 effect(session, case)
             case.last_event_on = on
+            flag_modified(case, "last_event_on")  # every event bumps the version, even one that moves no column
             session.flush()
             audit.record(session, case=case, actor=actor, event=event, on=on, fields=fields,
                          state_before=before, state_after=case.state)
