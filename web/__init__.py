@@ -24,8 +24,10 @@ def create_app(settings: dict[str, Any] | None = None, db: Database | None = Non
     app.extensions["ehcp_db"] = db or Database(settings["database"]["url"], Policy.from_settings(settings))
 
     from web.api import api
+    from web.api.views import json_errors_for_api_paths
 
     app.register_blueprint(api)
+    json_errors_for_api_paths(app)
     _register_pages(app)
     return app
 

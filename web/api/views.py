@@ -194,3 +194,15 @@ def openapi():
     from web.api.openapi import document
 
     return jsonify(document())
+
+
+def json_errors_for_api_paths(app) -> None:
+    """Paths under /api/ that match no route never reach the blueprint; answer them in the JSON shape too."""
+
+    def handler(exc: HTTPException):
+        if request.path.startswith(api.url_prefix + "/") or request.path == api.url_prefix:
+            return _http_error(exc)
+        return exc
+
+    app.register_error_handler(404, handler)
+    app.register_error_handler(405, handler)
