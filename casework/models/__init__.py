@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
 from casework.models.advice import ADVICE_TYPES, AdviceRequest
+from casework.models.alert import ALERT_KINDS, Alert, AlertDelivery, OutboxMail
 from casework.models.audit import AuditEntry
 from casework.models.base import Base
 from casework.models.case import PRIMARY_NEEDS, REQUESTERS, Case
@@ -8,7 +9,7 @@ from casework.models.deadline import STATUSES, Deadline, ExceptionRecord
 from casework.models.user import ROLES, ApiToken, Organisation, User
 
 __all__ = [
-    "ADVICE_TYPES", "PRIMARY_NEEDS", "REQUESTERS", "ROLES", "STATUSES",
-    "AdviceRequest", "ApiToken", "AuditEntry", "Base", "Case", "Deadline", "ExceptionRecord",
-    "Organisation", "User",
+    "ADVICE_TYPES", "ALERT_KINDS", "PRIMARY_NEEDS", "REQUESTERS", "ROLES", "STATUSES",
+    "AdviceRequest", "Alert", "AlertDelivery", "ApiToken", "AuditEntry", "Base", "Case", "Deadline", "ExceptionRecord",
+    "Organisation", "OutboxMail", "User",
 ]

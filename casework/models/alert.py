@@ -1,0 +1,75 @@
+"""Alerts the deadline scan raises, who has been told of them, and the outbox of digests that tell them.
+
+An alert exists once per deadline and kind: the unique constraint, not the code that inserts, is what makes
+a second scan, or two scans at once, harmless. A delivery row records that an alert went into a recipient's
+digest, so no alert is ever mailed to the same person twice; the outbox keeps each digest until the mail
+server has accepted it, so a failed send is retried on the next run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casework.models.base import Base, created_at_column
+
+ALERT_KINDS = ("overdue", "due_soon")
+
+
+class Alert(Base):
+    __tablename__ = "alerts"
+    __table_args__ = (
+        UniqueConstraint("deadline_id", "kind", name="uq_alerts_deadline_kind"),
+        Index("ix_alerts_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"))
+    # Copied from the deadline when the alert is raised: what was late, under which rule, due when.
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    deadline_kind: Mapped[str] = mapped_column(String(30))
+    rule: Mapped[str] = mapped_column(String(10))
+    due_on: Mapped[dt.date]
+    advice_request_id: Mapped[int | None] = mapped_column(ForeignKey("advice_requests.id"), index=True)
+    # The scan date that raised it ("as of"), which with --as-of is not the wall-clock day.
+    raised_on: Mapped[dt.date]
+    created_at: Mapped[dt.datetime] = created_at_column()
+    acknowledged_at: Mapped[dt.datetime | None]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class OutboxMail(Base):
+    """One digest for one recipient, kept until the mail server accepts it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_unsent", "id", postgresql_where=text("sent_at IS NULL"), sqlite_where=text("sent_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    # A stable Message-ID, so a mail server that did accept a send we could not record sees the same message.
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = created_at_column()
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_attempt_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[dt.datetime | None]
+
+
+class AlertDelivery(Base):
+    """That an alert has been put in a recipient's digest: once per alert and person, ever."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (UniqueConstraint("alert_id", "recipient_id", name="uq_alert_deliveries_alert_recipient"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)
