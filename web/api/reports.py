@@ -1,0 +1,34 @@
+"""Report routes: the DfE timeliness figures for a calendar year, for managers only."""
+
+from __future__ import annotations
+
+import re
+
+from flask import g, jsonify, request
+
+from casework import authz, reports
+from casework.errors import MalformedInput
+from web import database
+from web.api.views import api
+
+_YEAR = re.compile(r"[1-9][0-9]{3}")
+
+
+def _year_param() -> int:
+    raw = request.args.get("year")
+    if raw is None or raw == "":
+        raise MalformedInput("year is required: the calendar year to report on, like 2025.", field="year")
+    if not _YEAR.fullmatch(raw):
+        raise MalformedInput(f"year must be a calendar year written with four digits, like 2025, not '{raw}'.",
+                             field="year")
+    return int(raw)
+
+
+@api.get("/reports/timeliness")
+def timeliness():
+    """New plans within 20 weeks (with and without exceptions) and advice within 6 weeks, for one year."""
+    authz.require(g.user, authz.REPORT_ROLES, "see reports")
+    year = _year_param()
+    db = database()
+    with db.reading() as session:
+        return jsonify(reports.timeliness(session, year, db.policy))
