@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, g, request
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
 
+from casework import accounts
 from casework.config import load_settings
 from casework.db import Database
+from casework.models import User
 from casework.policy import Policy
 
 
@@ -28,15 +33,77 @@ def create_app(settings: dict[str, Any] | None = None, db: Database | None = Non
 
     app.register_blueprint(api)
     json_errors_for_api_paths(app)
+    _secure(app, web_settings)
+    CSRFProtect(app).exempt(api)  # the API authenticates by bearer token only, never by cookie
     _register_pages(app)
     return app
 
 
+def _secure(app: Flask, web_settings: dict[str, Any]) -> None:
+    """Browser sessions: signed cookies that expire after inactivity, Flask-Login, and security headers.
+
+    Flask checks the session cookie's signed timestamp against PERMANENT_SESSION_LIFETIME and re-issues it
+    on every request, so the lifetime is an idle timeout enforced by the server, not only by the browser.
+    """
+    secure = bool(web_settings.get("secure_cookies", True))
+    app.config.update(
+        SESSION_COOKIE_NAME="ehcp_session",
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=int(web_settings.get("session_idle_minutes", 30))),
+        SESSION_REFRESH_EACH_REQUEST=True,
+        REMEMBER_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,  # a token lives as long as the session that holds it
+    )
+    login = LoginManager(app)
+    login.login_view = "auth.sign_in"
+    login.login_message = "Sign in to continue."
+    login.login_message_category = "info"
+    login.user_loader(_load_user)
+    app.after_request(_security_headers)
+
+
+def _load_user(user_id: str) -> User | None:
+    user = accounts.get_user(database(), int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def csp_nonce() -> str:
+    """A fresh nonce per response for the one inline script GOV.UK's page template needs."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def _security_headers(response: Response) -> Response:
+    nonce = g.get("csp_nonce")
+    scripts = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        f"default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    )
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.endpoint not in ("static", "assets"):
+        # Pages carry children's details: never keep them in a shared or back-button cache.
+        response.headers.setdefault("Cache-Control", "no-store")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
 def _register_pages(app: Flask) -> None:
-    """The server-rendered pages, when the UI package is present."""
+    """The server-rendered pages, when the UI package is present; a fault inside it is never hidden."""
     try:
         from web.pages import register
-    except ImportError:
+    except ModuleNotFoundError as exc:
+        if exc.name != "web.pages":
+            raise
         return
     register(app)
 

@@ -42,6 +42,23 @@ class User(Base):
     def display_name(self) -> str:
         return self.username
 
+    # The four members Flask-Login reads from a signed-in user; written out here so the model does not
+    # depend on the web layer.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
 
 class ApiToken(Base):
     """A bearer token, stored only as its SHA-256 so a leaked database does not leak access."""

@@ -1,0 +1,76 @@
+"""The advice tray: outstanding advice requests and a way to mark one returned.
+
+An adviser sees only their own organisation's requests (casework.authz filters every query), and a request
+of another organisation answers 404 exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from casework import authz, casefile, clock, operations
+from casework.errors import CaseworkError
+from casework.models import AdviceRequest
+from web import database
+from web.pages.forms import ReturnAdviceForm, attach_error, error_list
+from web.pages.presenters import ADVICE_TYPE_LABELS
+
+bp = Blueprint("advice", __name__, url_prefix="/advice")
+
+
+@bp.before_request
+@login_required
+def _advice_roles() -> None:
+    authz.require(current_user, authz.ADVICE_ROLES, "see advice requests")
+
+
+def _with_child(advice: AdviceRequest, row: dict) -> dict:
+    """Advisers need to know whose advice it is; the reference alone would not tell them."""
+    return {**row, "child_name": advice.case.child_name, "child_date_of_birth": advice.case.child_date_of_birth}
+
+
+@bp.get("")
+def tray():
+    db = database()
+    today = clock.today()
+    query = authz.advice_requests_query(current_user).where(AdviceRequest.returned_on.is_(None))
+    with db.reading() as session:
+        items = [_with_child(a, casefile.advice_dict(a, today, db.policy))
+                 for a in session.scalars(query.order_by(AdviceRequest.received_on, AdviceRequest.id))]
+    items.sort(key=lambda item: (item["due_on"] or "9999", item["id"]))
+    overdue = sum(1 for item in items if item["status"] == "overdue")
+    return render_template("advice/tray.html", title="Advice requests", items=items, overdue=overdue)
+
+
+def _load(advice_request_id: int) -> dict:
+    db = database()
+    with db.reading() as session:
+        advice = session.scalars(authz.advice_requests_query(current_user)
+                                 .where(AdviceRequest.id == advice_request_id)).first()
+        if advice is None:
+            abort(404)
+        return _with_child(advice, casefile.advice_dict(advice, clock.today(), db.policy))
+
+
+@bp.route("/<int:advice_request_id>/return", methods=["GET", "POST"])
+def mark_returned(advice_request_id: int):
+    advice = _load(advice_request_id)
+    if advice["returned_on"] is not None:
+        flash(f"This advice was already marked returned on {advice['returned_on']}.", "info")
+        return redirect(url_for("advice.tray"))
+    form = ReturnAdviceForm()
+    form_errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            operations.return_advice(database(), advice_request_id, actor=current_user, on=form.on.data)
+        except CaseworkError as refused:
+            if not attach_error(form, refused.field, refused.message, fallback="on"):
+                form_errors = [refused.message]
+        else:
+            flash(f"{ADVICE_TYPE_LABELS[advice['advice_type']]} advice for {advice['case_reference']} marked "
+                  "returned.", "success")
+            return redirect(url_for("advice.tray"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("advice/return.html", title=f"Mark advice returned: {advice['case_reference']}",
+                           form=form, advice=advice, errors=error_list(form, form_errors)), status

@@ -1,0 +1,232 @@
+"""The caseworker's pages: the caseload, a new request, a case, and one form page per event.
+
+Each event page is reached from the case page only when the case's state allows that event; the form posts
+to the same operation the API calls, so a refusal (a date out of order, a window still open, someone else's
+change) comes back from casework and is shown next to the field it is about.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import exists, func, or_, select
+
+from casework import authz, casefile, clock, operations
+from casework import deadlines as deadline_status
+from casework.errors import CaseworkError, Conflict, EventNotAllowed
+from casework.models import Case, Deadline, User
+from web import database
+from web.pages import presenters as p
+from web.pages.forms import (
+    EVENT_FORMS,
+    EVENT_TITLES,
+    CaseloadFilterForm,
+    NewRequestForm,
+    attach_error,
+    choice,
+    error_list,
+    event_values,
+)
+from workflows import ehcp
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+PER_PAGE = 25
+
+
+@bp.before_request
+@login_required
+def _cases_roles() -> None:
+    authz.require(current_user, authz.CASE_ROLES, "open cases")
+
+
+def _open_duty() -> Any:
+    return (Deadline.case_id == Case.id, Deadline.is_duty.is_(True), Deadline.met_on.is_(None),
+            Deadline.cancelled_on.is_(None))
+
+
+def _caseload_query(filters: CaseloadFilterForm, mine: bool):
+    """Cases matching the filters, soonest open deadline first (cases with none last)."""
+    db = database()
+    today = clock.today()
+    next_due = (select(func.min(Deadline.due_on)).where(*_open_duty()).correlate(Case).scalar_subquery()
+                .label("next_due"))
+    query = authz.cases_query(current_user).add_columns(next_due)
+    if mine:
+        query = query.where(Case.assigned_caseworker_id == current_user.id)
+    if filters.state.data in ehcp.STATES:
+        query = query.where(Case.state == filters.state.data)
+    if filters.due.data == "overdue":
+        query = query.where(exists().where(*_open_duty(), Deadline.due_on < today))
+    elif filters.due.data == "due_soon":
+        soon = deadline_status.status_sql(today, db.policy) == "due_soon"
+        query = query.where(exists().where(*_open_duty(), soon))
+    text = (filters.q.data or "").strip()
+    if text:
+        like = f"%{text.lower()}%"
+        full_name = func.lower(Case.child_given_name + " " + Case.child_family_name)
+        query = query.where(or_(func.lower(Case.reference).like(like), full_name.like(like),
+                                func.lower(Case.child_family_name).like(like)))
+    return query.order_by(next_due.is_(None), next_due, Case.received_on, Case.id)
+
+
+@bp.get("")
+def caseload():
+    filters = CaseloadFilterForm(request.args, meta={"csrf": False})
+    mine = request.args.get("mine", "yes" if current_user.role == "caseworker" else "no") == "yes"
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isdigit() and int(page) > 0 else 1
+    db = database()
+    today = clock.today()
+    query = _caseload_query(filters, mine)
+    with db.reading() as session:
+        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+        pages = max(1, math.ceil(total / PER_PAGE))
+        page_number = min(page_number, pages)
+        rows = session.execute(query.limit(PER_PAGE).offset((page_number - 1) * PER_PAGE)).all()
+        items = []
+        for case, next_due in rows:
+            open_deadlines = [d for d in case.deadlines if d.is_open and d.is_duty]
+            nearest = min(open_deadlines, key=lambda d: (d.due_on, d.id), default=None)
+            items.append({
+                "case": case, "next_due": next_due,
+                "next_kind": nearest.kind if nearest else None,
+                "next_status": deadline_status.status(nearest, today, db.policy) if nearest else None,
+            })
+    return render_template("cases/caseload.html", title="Cases", filters=filters, items=items, total=total,
+                           page=page_number, pages=pages, mine=mine,
+                           pagination=_pagination(page_number, pages))
+
+
+def _pagination(page: int, pages: int) -> dict[str, Any] | None:
+    if pages <= 1:
+        return None
+    args = {k: v for k, v in request.args.items() if k != "page"}
+
+    def link(number: int) -> str:
+        return url_for("cases.caseload", **args, page=number)
+
+    shown = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
+    items: list[dict[str, Any]] = []
+    for index, number in enumerate(shown):
+        if index and number - shown[index - 1] > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": link(number), "current": number == page})
+    return {
+        "items": items,
+        "previous": {"href": link(page - 1)} if page > 1 else None,
+        "next": {"href": link(page + 1)} if page < pages else None,
+    }
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_request():
+    authz.require(current_user, authz.CASE_WRITE_ROLES, "log requests")
+    form = NewRequestForm()
+    if form.validate_on_submit():
+        try:
+            case = operations.create_case(
+                database(), actor=current_user, given_name=form.given_name.data,
+                family_name=form.family_name.data, date_of_birth=form.date_of_birth.data,
+                received_on=form.received_on.data, requested_by=form.requested_by.data,
+                primary_need=form.primary_need.data or None,
+            )
+        except CaseworkError as refused:
+            form_errors = [] if attach_error(form, refused.field, refused.message) else [refused.message]
+            return _new_request_page(form, form_errors), 422
+        flash(f"Request logged as {case.reference}. The 6-week decision and 20-week plan clocks have started.",
+              "success")
+        return redirect(url_for("cases.case", case_id=case.id))
+    return _new_request_page(form), 422 if form.is_submitted() else 200
+
+
+def _new_request_page(form: NewRequestForm, form_errors: list[str] | None = None) -> str:
+    return render_template("cases/new.html", title="Log a request for an EHC needs assessment", form=form,
+                           errors=error_list(form, form_errors))
+
+
+def _load_case(session, case_id: int) -> Case:
+    case = session.scalars(authz.cases_query(current_user).where(Case.id == case_id)).first()
+    if case is None:
+        abort(404)
+    return case
+
+
+@bp.get("/<int:case_id>")
+def case(case_id: int):
+    db = database()
+    today = clock.today()
+    with db.reading() as session:
+        found = _load_case(session, case_id)
+        data = casefile.case_dict(found, today, db.policy)
+        history = casefile.history(session, case_id)
+        caseworker = session.get(User, found.assigned_caseworker_id) if found.assigned_caseworker_id else None
+        data["assigned_caseworker"] = caseworker.display_name if caseworker else None
+    events = [(event, EVENT_TITLES[event]) for event in data["allowed_events"]]
+    return render_template("cases/case.html", title=f"{data['reference']}: {data['child']['given_name']} "
+                           f"{data['child']['family_name']}", case=data, history=list(reversed(history)),
+                           events=events)
+
+
+def _prepare(form: Any, event: str, case: dict[str, Any]) -> None:
+    """Fill the choices that depend on the case: its outstanding advice requests and its deadlines."""
+    if event == "record_advice":
+        form.advice_request_id.choices = [choice("", "Choose the advice request")] + [
+            choice(str(a["id"]), f"{p.ADVICE_TYPE_LABELS[a['advice_type']]} advice from {a['organisation']}, "
+                                 f"requested {p.long_date(a['requested_on'])}")
+            for a in case["advice_requests"] if a["returned_on"] is None
+        ]
+    if event == "record_exception":
+        choices = [choice("", "Choose the time limit")]
+        for d in case["deadlines"]:
+            if d["advice_request_id"] is not None:
+                advice = next(a for a in case["advice_requests"] if a["id"] == d["advice_request_id"])
+                choices.append(choice(str(d["advice_request_id"]),
+                                      f"{p.ADVICE_TYPE_LABELS[advice['advice_type']]} advice from "
+                                      f"{advice['organisation']} (due {p.long_date(d['due_on'])})"))
+            elif d["kind"] not in [c.value for c in choices]:
+                choices.append(choice(d["kind"], f"{p.kind_label(d['kind'])} (due {p.long_date(d['due_on'])})"))
+        form.applies_to.choices = choices
+
+
+@bp.route("/<int:case_id>/events/<event>", methods=["GET", "POST"])
+def event(case_id: int, event: str):
+    authz.require(current_user, authz.CASE_WRITE_ROLES, "change cases")
+    if event not in EVENT_FORMS:
+        abort(404)
+    db = database()
+    with db.reading() as session:
+        data = casefile.case_dict(_load_case(session, case_id), clock.today(), db.policy)
+    form = EVENT_FORMS[event]()
+    _prepare(form, event, data)
+    if request.method == "GET":
+        if event not in data["allowed_events"]:
+            flash(f"{EVENT_TITLES[event]} is not possible while the case is "
+                  f"{p.STATE_LABELS[data['state']].lower()}.", "info")
+            return redirect(url_for("cases.case", case_id=case_id))
+        form.version.data = str(data["version"])
+        return _event_page(form, event, data)
+    form_errors: list[str] = []
+    if form.validate_on_submit():
+        version = form.version.data
+        try:
+            operations.fire_event(db, case_id, event, actor=current_user, on=form.on.data,
+                                  expected_version=int(version) if version and version.isdigit() else None,
+                                  **event_values(event, form))
+        except (Conflict, EventNotAllowed) as refused:
+            form_errors = [refused.message]
+        except CaseworkError as refused:
+            if not attach_error(form, refused.field, refused.message, fallback="on"):
+                form_errors = [refused.message]
+        else:
+            flash(f"{p.EVENT_LABELS[event]}: recorded on {data['reference']}.", "success")
+            return redirect(url_for("cases.case", case_id=case_id))
+    return _event_page(form, event, data, form_errors), 422
+
+
+def _event_page(form: Any, event: str, case: dict[str, Any], form_errors: list[str] | None = None) -> str:
+    return render_template("cases/event.html", title=f"{EVENT_TITLES[event]}: {case['reference']}", form=form,
+                           event=event, heading=EVENT_TITLES[event], case=case,
+                           errors=error_list(form, form_errors))

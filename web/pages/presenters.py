@@ -1,0 +1,242 @@
+"""How things read on the page: labels, dates, status tags, navigation. No rules live here.
+
+Statuses come from casework.deadlines and casefile; this module only chooses the words and GOV.UK tag
+colours a council officer expects, so a status is always written out and never shown by colour alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Flask, current_app, request, url_for
+from flask_login import current_user
+
+from casework import clock, rules
+from casework.models import ADVICE_TYPES
+from web import csp_nonce
+from workflows import ehcp
+
+SERVICE_NAME = "EHCP casework"
+
+STATE_LABELS: dict[str, str] = {
+    "request_received": "Request received",
+    "assessment": "Assessment",
+    "refused_to_assess": "Refused to assess",
+    "not_issued": "Plan not issued",
+    "drafting": "Drafting plan",
+    "draft_issued": "Draft issued",
+    "plan_maintained": "Plan maintained",
+    "under_review": "Under review",
+    "amending": "Amending plan",
+    "ceased": "Plan ceased",
+    "withdrawn": "Withdrawn",
+}
+assert set(STATE_LABELS) == set(ehcp.STATES), "every workflow state needs a label"
+
+STATE_TAGS: dict[str, str] = {
+    "request_received": "govuk-tag--turquoise",
+    "assessment": "govuk-tag--teal",
+    "drafting": "govuk-tag--purple",
+    "draft_issued": "govuk-tag--purple",
+    "plan_maintained": "govuk-tag--green",
+    "under_review": "govuk-tag--yellow",
+    "amending": "govuk-tag--orange",
+}
+
+# Deadline statuses of the contract, in words and GOV.UK tag colours.
+STATUS_LABELS: dict[str, str] = {
+    "pending": "Pending",
+    "due_soon": "Due soon",
+    "overdue": "Overdue",
+    "met": "Met",
+    "met_late": "Met late",
+    "cancelled": "Cancelled",
+}
+STATUS_TAGS: dict[str, str] = {
+    "pending": "",  # the default GOV.UK tag is blue
+    "due_soon": "govuk-tag--orange",
+    "overdue": "govuk-tag--red",
+    "met": "govuk-tag--green",
+    "met_late": "govuk-tag--pink",
+    "cancelled": "govuk-tag--grey",
+}
+
+ADVICE_TYPE_LABELS: dict[str, str] = {
+    "parent": "Parent or young person",
+    "educational": "Educational",
+    "health": "Health",
+    "psychological": "Psychological",
+    "social_care": "Social care",
+    "other": "Other",
+}
+assert set(ADVICE_TYPE_LABELS) == set(ADVICE_TYPES)
+
+REQUESTER_LABELS: dict[str, str] = {
+    "parent": "Parent",
+    "young_person": "Young person",
+    "school": "School or post-16 institution",
+    "other": "Someone else",
+}
+
+PRIMARY_NEED_LABELS: dict[str, str] = {
+    "SPLD": "Specific learning difficulty",
+    "MLD": "Moderate learning difficulty",
+    "SLD": "Severe learning difficulty",
+    "PMLD": "Profound and multiple learning difficulty",
+    "SEMH": "Social, emotional and mental health",
+    "SLCN": "Speech, language and communication needs",
+    "HI": "Hearing impairment",
+    "VI": "Vision impairment",
+    "MSI": "Multi-sensory impairment",
+    "PD": "Physical disability",
+    "ASD": "Autistic spectrum disorder",
+    "DS": "Down syndrome",
+    "OTH": "Other difficulty or disability",
+}
+
+EXCEPTION_LABELS: dict[str, str] = {
+    "school_closure": "School closed for 4 weeks or more",
+    "personal_circumstances": "Exceptional personal circumstances",
+    "absent_from_area": "Away from the area for 4 weeks or more",
+    "missed_appointment": "Missed an appointment",
+    "coronavirus": "Coronavirus (SI 2020/471)",
+}
+assert set(EXCEPTION_LABELS) == set(rules.EXCEPTION_REASONS)
+
+CEASE_REASON_LABELS: dict[int, str] = {
+    1: "Reached maximum age",
+    2: "Needs met without a plan",
+    3: "Moved on to higher education",
+    4: "Moved on to paid employment",
+    5: "Moved to another local authority in England",
+    6: "Young person no longer wishes to engage",
+    7: "Moved outside England",
+    8: "Deceased",
+    9: "Other",
+}
+
+EVENT_LABELS: dict[str, str] = {
+    "request_received": "Request received",
+    "agree_to_assess": "Agreed to assess",
+    "refuse_to_assess": "Refused to assess",
+    "request_advice": "Advice requested",
+    "record_advice": "Advice received",
+    "decide_to_issue": "Decided to issue a plan",
+    "decide_not_to_issue": "Decided not to issue a plan",
+    "issue_draft": "Draft plan issued",
+    "issue_final": "Final plan issued",
+    "record_exception": "Exception recorded",
+    "set_phase_transfer": "Phase transfer set",
+    "hold_review_meeting": "Review meeting held",
+    "record_review_report": "Review report sent",
+    "decide_review_outcome": "Review outcome decided",
+    "issue_amended_plan": "Amended plan issued",
+    "cease_plan": "Plan ceased",
+    "withdraw": "Request withdrawn",
+}
+ROLE_LABELS = {"caseworker": "Caseworker", "adviser": "Adviser", "manager": "Manager", "admin": "Administrator"}
+
+
+def long_date(value: dt.date | str | None) -> str:
+    """1 September 2024, the GOV.UK style for dates."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value.day} {value:%B %Y}"
+
+
+def date_time(value: dt.datetime | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return f"{value.day} {value:%B %Y}, {value:%H:%M}"
+
+
+def days_phrase(due_on: dt.date | str | None, as_of: dt.date | None = None) -> str:
+    """"12 days left", "due today" or "3 days overdue", counted in calendar days from today."""
+    if due_on is None:
+        return ""
+    if isinstance(due_on, str):
+        due_on = dt.date.fromisoformat(due_on)
+    days = (due_on - (as_of or clock.today())).days
+    if days == 0:
+        return "Due today"
+    if days > 0:
+        return f"{days} day{'s' if days != 1 else ''} left"
+    return f"{-days} day{'s' if days != -1 else ''} overdue"
+
+
+def status_tag(status: str | None) -> dict[str, Any]:
+    """Parameters for govukTag: the status in words, with its colour as a second signal."""
+    return {"text": STATUS_LABELS.get(status or "", "No deadline"), "classes": STATUS_TAGS.get(status or "", "")}
+
+
+def state_tag(state: str) -> dict[str, Any]:
+    return {"text": STATE_LABELS.get(state, state), "classes": STATE_TAGS.get(state, "govuk-tag--grey")}
+
+
+def kind_label(kind: str) -> str:
+    spec = rules.DEADLINE_KINDS.get(kind)
+    return spec.label if spec else kind.replace("_", " ").capitalize()
+
+
+def need_label(code: str | None) -> str:
+    return f"{PRIMARY_NEED_LABELS[code]} ({code})" if code in PRIMARY_NEED_LABELS else (code or "Not recorded")
+
+
+def home_for(role: str) -> str:
+    return {"caseworker": "cases.caseload", "manager": "dashboard.dashboard", "adviser": "advice.tray",
+            "admin": "admin.users"}.get(role, "auth.sign_in")
+
+
+def navigation() -> list[dict[str, Any]]:
+    """Service navigation for the signed-in user's role; the current section is marked for screen readers."""
+    if not current_user.is_authenticated:
+        return []
+    sections = {
+        "caseworker": [("Cases", "cases.caseload"), ("New request", "cases.new_request"), ("Advice", "advice.tray")],
+        "manager": [("Dashboard", "dashboard.dashboard"), ("Cases", "cases.caseload"),
+                    ("New request", "cases.new_request"), ("Advice", "advice.tray")],
+        "adviser": [("Advice requests", "advice.tray")],
+        "admin": [("Users", "admin.users")],
+    }[current_user.role]
+    here = request.endpoint or ""
+    items = []
+    for text, endpoint in sections:
+        current = here == endpoint or (endpoint == "cases.caseload" and here in ("cases.case", "cases.event")) or (
+            endpoint == "advice.tray" and here.startswith("advice.")) or (
+            endpoint == "admin.users" and here.startswith("admin."))
+        items.append({"text": text, "href": url_for(endpoint), "current": current})
+    return items
+
+
+def _page_context() -> dict[str, Any]:
+    service = current_app.config["EHCP_SETTINGS"].get("service", {})
+    return {
+        "cspNonce": csp_nonce(),
+        "assetPath": "/assets",
+        "serviceName": SERVICE_NAME,
+        "authorityName": service.get("authority_name", "Local authority"),
+        "navigation": navigation,
+        "today": clock.today(),
+        "role_label": lambda role: ROLE_LABELS.get(role, role),
+    }
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.context_processor(_page_context)
+    for name, helper in {
+        "long_date": long_date, "date_time": date_time, "days_phrase": days_phrase, "kind_label": kind_label,
+        "state_label": lambda s: STATE_LABELS.get(s, s), "event_label": lambda e: EVENT_LABELS.get(e, e),
+        "advice_type_label": lambda t: ADVICE_TYPE_LABELS.get(t, t),
+        "requester_label": lambda r: REQUESTER_LABELS.get(r, r),
+        "need_label": need_label,
+        "month_label": lambda month: f"{dt.date.fromisoformat(month + '-01'):%B %Y}",
+        "exception_label": lambda r: EXCEPTION_LABELS.get(r, r),
+    }.items():
+        app.add_template_filter(helper, name)
+    app.add_template_global(status_tag)
+    app.add_template_global(state_tag)
