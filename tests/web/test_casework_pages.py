@@ -204,9 +204,12 @@ def test_the_dashboard_shows_timeliness_and_draws_its_charts(browser_for, db, ne
         from tests.support import to_final_plan
 
         to_final_plan(db, new_case(dt.date(2024, 9, 2)).id, dt.date(2024, 9, 2))
+        late = new_case(dt.date(2025, 1, 6))  # nothing done: decision, issue decision and plan all overdue
         manager = browser_for("manager")
         page = manager.client.get("/dashboard?year=2025")
         assert page.status_code == 200
+        assert "3 open time limits past due, oldest first" in page.text and late.reference in page.text
+        assert "Decision whether to assess" in page.text
         assert "Timeliness in 2025" in page.text and "Excluding exceptions" in page.text
         chart = manager.client.get("/dashboard/charts/monthly-2025.svg")
         assert chart.mimetype == "image/svg+xml" and chart.data.lstrip().startswith(b"<?xml")

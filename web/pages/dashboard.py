@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from casework import authz, clock, reports
-from casework.models import Alert, Case
+from casework.models import Alert, Case, Deadline
 from web import database
 from web.pages import charts
 from web.pages.presenters import STATE_LABELS
@@ -48,12 +48,16 @@ def dashboard():
         monthly = reports.monthly_20_week_rate(session, year, db.policy)
         stages = reports.open_cases_by_stage(session)
         overdue = reports.overdue_deadlines(session, today, db.policy)
+        overdue_total = session.scalar(select(func.count(Deadline.id)).where(
+            Deadline.is_duty.is_(True), Deadline.met_on.is_(None), Deadline.cancelled_on.is_(None),
+            Deadline.due_on < today))
         alerts = session.execute(
             select(Alert, Case.reference).join(Case, Case.id == Alert.case_id)
             .where(Alert.kind == "overdue").order_by(Alert.created_at.desc(), Alert.id.desc()).limit(RECENT_ALERTS)
         ).all()
     return render_template("dashboard/dashboard.html", title="Dashboard", year=year, years=years, figures=figures,
-                           monthly=monthly, stages=stages, overdue=overdue, alerts=alerts)
+                           monthly=monthly, stages=stages, overdue=overdue, overdue_total=overdue_total,
+                           alerts=alerts)
 
 
 def _svg(body: bytes) -> Response:
