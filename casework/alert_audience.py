@@ -1,0 +1,30 @@
+"""Who hears of which alerts: the one rule the alerts page, the API and the email digests all use.
+
+A manager answers for the whole service, so hears of every breach but not of every warning; an adviser
+hears of the advice their own organisation owes (late or nearly due) and of nothing else; a caseworker
+hears of everything on the cases assigned to them. Admins run the system and hear of no casework.
+Keeping this in one place means a person is never emailed about an alert they could not open.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, false, select
+
+from casework.models import AdviceRequest, Alert, Case, User
+
+# Roles that can hear of alerts at all; anyone else gets nothing and the alerts API answers 403.
+AUDIENCE_ROLES = frozenset({"manager", "adviser", "caseworker"})
+
+
+def alerts_for(user: User) -> Select[tuple[Alert]]:
+    """The alerts this person may see and is told about, as a query to filter and order further."""
+    query = select(Alert)
+    if user.role == "manager":
+        return query.where(Alert.kind == "overdue")
+    if user.role == "adviser":
+        own_requests = select(AdviceRequest.id).where(AdviceRequest.organisation_id == (user.organisation_id or -1))
+        return query.where(Alert.advice_request_id.in_(own_requests))
+    if user.role == "caseworker":
+        own_cases = select(Case.id).where(Case.assigned_caseworker_id == user.id)
+        return query.where(Alert.case_id.in_(own_cases))
+    return query.where(false())
