@@ -348,7 +348,12 @@ def document() -> dict[str, Any]:
     }
     alert_list = {
         "type": "object",
-        "properties": {"items": {"type": "array", "items": _ref("Alert")}, "total": {"type": "integer"}},
+        "properties": {
+            "items": {"type": "array", "items": _ref("Alert")},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+        },
         "required": ["items", "total"],
     }
     paths: dict[str, Any] = {
@@ -444,7 +449,20 @@ def document() -> dict[str, Any]:
                 "summary": "The alerts you may see",
                 "operationId": "listAlerts",
                 "parameters": [
-                    _param("kind", "query", {"type": "string", "enum": ["overdue", "due_soon"]}, "alert kind")
+                    _param("kind", "query", {"type": "string", "enum": ["overdue", "due_soon"]}, "alert kind"),
+                    _param(
+                        "acknowledged",
+                        "query",
+                        {"type": "string", "enum": ["true", "false"]},
+                        "only alerts someone has (true) or has not yet (false) acknowledged",
+                    ),
+                    _param("page", "query", {"type": "integer", "minimum": 1}, "page number, from 1"),
+                    _param(
+                        "per_page",
+                        "query",
+                        {"type": "integer", "minimum": 1, "maximum": 100},
+                        "alerts per page (at most 100)",
+                    ),
                 ],
                 "responses": _responses("200", alert_list, "Alerts, newest first", "400", "403"),
             }

@@ -1,0 +1,93 @@
+"""Alerts over the API: the ones this person hears of (casework.alert_audience), and acknowledging them.
+
+An alert someone may not see answers 404 like one that does not exist; a role that hears of no alerts
+(admin) answers 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import g, jsonify, request
+from sqlalchemy import Select, func, select
+
+from casework import authz, clock
+from casework.alert_audience import AUDIENCE_ROLES, alerts_for
+from casework.errors import MalformedInput, NotFound
+from casework.models import ALERT_KINDS, Alert, Case, Deadline, User
+from web import database
+from web.api.views import MAX_PER_PAGE, _positive_int_arg, api
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _utc(value: dt.datetime | None) -> str | None:
+    """A stored moment in UTC with its offset; SQLite hands times back without one, PostgreSQL with it."""
+    if value is None:
+        return None
+    return (value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC).isoformat()
+
+
+def alert_dict(alert: Alert, case_reference: str, citation: str) -> dict[str, Any]:
+    return {
+        "id": alert.id, "kind": alert.kind, "deadline_kind": alert.deadline_kind, "case_id": alert.case_id,
+        "case_reference": case_reference, "due_on": _iso(alert.due_on), "rule": alert.rule, "citation": citation,
+        "advice_request_id": alert.advice_request_id, "created_at": _utc(alert.created_at),
+        "acknowledged_at": _utc(alert.acknowledged_at),
+    }
+
+
+def _visible(user: User) -> Select[tuple[Alert]]:
+    authz.require(user, AUDIENCE_ROLES, "see alerts")
+    return alerts_for(user)
+
+
+def _with_case_and_rule(alerts: Select[tuple[Alert]]) -> Select[tuple[Alert, str, str]]:
+    visible = alerts.subquery()
+    alert = select(Alert).join(visible, Alert.id == visible.c.id)
+    return alert.add_columns(Case.reference, Deadline.citation).join(Case, Case.id == Alert.case_id).join(
+        Deadline, Deadline.id == Alert.deadline_id)
+
+
+@api.get("/alerts")
+def list_alerts():
+    query = _visible(g.user)
+    kind = request.args.get("kind")
+    if kind is not None:
+        if kind not in ALERT_KINDS:
+            raise MalformedInput(f"kind must be one of: {', '.join(ALERT_KINDS)}.", code="bad_parameter",
+                                 field="kind")
+        query = query.where(Alert.kind == kind)
+    acknowledged = request.args.get("acknowledged")
+    if acknowledged is not None:
+        if acknowledged not in ("true", "false"):
+            raise MalformedInput("acknowledged must be true or false.", code="bad_parameter", field="acknowledged")
+        query = query.where(Alert.acknowledged_at.is_not(None) if acknowledged == "true"
+                            else Alert.acknowledged_at.is_(None))
+    page = _positive_int_arg("page", 1)
+    per_page = min(_positive_int_arg("per_page", 25), MAX_PER_PAGE)
+    with database().reading() as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = session.execute(_with_case_and_rule(query).order_by(Alert.created_at.desc(), Alert.id.desc())
+                               .limit(per_page).offset((page - 1) * per_page)).all()
+        items = [alert_dict(alert, reference, citation) for alert, reference, citation in rows]
+    return jsonify({"items": items, "total": total, "page": page, "per_page": per_page})
+
+
+@api.post("/alerts/<int:alert_id>/acknowledge")
+def acknowledge_alert(alert_id: int):
+    """Mark an alert seen; the first acknowledgement (who and when) stands if it is acknowledged again."""
+    query = _visible(g.user).where(Alert.id == alert_id)
+    with database().transaction() as session:
+        row = session.execute(_with_case_and_rule(query).with_for_update(of=Alert)).first()
+        if row is None:
+            raise NotFound(f"There is no alert {alert_id}.")
+        alert, reference, citation = row
+        if alert.acknowledged_at is None:
+            alert.acknowledged_at, alert.acknowledged_by_id = clock.now(), g.user.id
+        session.flush()
+        answer = alert_dict(alert, reference, citation)
+    return jsonify(answer)
