@@ -1,7 +1,7 @@
 """Alert digests by email, through an outbox so that a failed send is retried and none is sent twice.
 
-Each scan puts, for every person with an email address, the alerts not yet delivered to them into one
-digest: the outbox row and one delivery row per alert are written in a single transaction, and the
+Each scan puts, for every person with an email address, the alerts not yet delivered to them (and still
+calling for action) into one digest: the outbox row and one delivery row per alert are written in a single transaction, and the
 unique (alert, recipient) constraint makes a second writer (a second scan at the same moment) fail and
 roll back instead of queueing the same alerts again. Then every unsent outbox row is offered to the SMTP
 server; a row is marked sent only once the server has accepted it, and a failure is counted on the row
@@ -24,8 +24,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from casework import clock, rules
 from casework.alert_audience import AUDIENCE_ROLES, alerts_for
@@ -125,16 +126,23 @@ def _message_id(recipient_id: int, alert_ids: list[int], sender: str) -> str:
     return f"<ehcp-alerts-{recipient_id}-{digest}@{domain}>"
 
 
-def _undelivered_lines(session, user: User) -> list[AlertLine]:
+def _undelivered_lines(session: Session, user: User, as_of: dt.date) -> list[AlertLine]:
+    """Alerts this person hears of, not yet mailed to them, that still call for action on ``as_of``.
+
+    A digest is a prompt to act, so it leaves out alerts whose deadline has since been met or cancelled,
+    and warnings whose due date has passed (the overdue alert says it better). Someone whose email
+    address is added later is told what is late now, not every breach since the service began.
+    """
     visible = alerts_for(user).subquery()
     delivered = exists().where(AlertDelivery.alert_id == visible.c.id, AlertDelivery.recipient_id == user.id)
+    still_open = and_(Deadline.met_on.is_(None), Deadline.cancelled_on.is_(None))
     rows = session.execute(
         select(visible.c.id, visible.c.kind, visible.c.case_id, Case.reference, visible.c.deadline_kind,
                visible.c.rule, Deadline.citation, visible.c.due_on, AdviceRequest.advice_type)
         .join(Case, Case.id == visible.c.case_id)
         .join(Deadline, Deadline.id == visible.c.deadline_id)
         .outerjoin(AdviceRequest, AdviceRequest.id == visible.c.advice_request_id)
-        .where(~delivered)
+        .where(~delivered, still_open, or_(visible.c.kind == "overdue", visible.c.due_on >= as_of))
         .order_by(visible.c.due_on, Case.reference, visible.c.id)
     ).all()
     return [AlertLine(*row) for row in rows]
@@ -155,7 +163,7 @@ def queue_digests(db: Database, settings: dict[str, Any], as_of: dt.date) -> int
     for user in recipients:  # a handful of staff, each with their own digest; never a loop over cases
         try:
             with db.transaction() as session:
-                lines = _undelivered_lines(session, user)
+                lines = _undelivered_lines(session, user, as_of)
                 if not lines:
                     continue
                 ordered = sorted(lines, key=lambda line: (line.kind != "overdue", line.due_on, line.case_reference))

@@ -69,7 +69,10 @@ def raise_alerts(session: Session, dialect: str, as_of: dt.date, policy: Policy)
     """
     now = clock.now()
     late = and_(_open_duty(), Deadline.due_on < as_of)
-    nearly_due = and_(_open_duty(), Deadline.due_on >= as_of, Deadline.due_on <= _warning_horizon(as_of, policy))
+    widest = max([policy.due_soon_days, *(policy.warning_days(kind) for kind in rules.DEADLINE_KINDS)])
+    nearly_due = and_(_open_duty(), Deadline.due_on >= as_of,
+                      Deadline.due_on <= as_of + dt.timedelta(days=widest),  # bounds the index range scan
+                      Deadline.due_on <= _warning_horizon(as_of, policy))
     # RETURNING, not rowcount: the drivers do not agree on rowcount for INSERT ... SELECT ... DO NOTHING.
     new_alerts = len(session.execute(_insert_alerts(dialect, "overdue", late, as_of, now)).all())
     new_warnings = len(session.execute(_insert_alerts(dialect, "due_soon", nearly_due, as_of, now)).all())

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from casework import operations as ops
 from casework import scan
-from casework.models import Alert, AlertDelivery, OutboxMail
+from casework.models import AdviceRequest, Alert, AlertDelivery, OutboxMail, User
 
 D = dt.date
 AS_OF = D(2024, 11, 29)
@@ -221,3 +221,20 @@ def test_the_service_signs_in_to_the_mail_server_when_configured(db, settings, p
         assert len(inbox.messages) == 4
     finally:
         controller.stop()
+
+
+def test_someone_given_an_address_later_hears_of_what_is_late_now_not_of_resolved_breaches(db, settings, people,
+                                                                                          caseload, smtp):
+    assert scan.run_scan(db, settings, as_of=AS_OF)["emails_sent"] == 4
+    owned = caseload["owned"]
+    with db.reading() as s:
+        psychology = s.scalar(select(AdviceRequest.id).where(AdviceRequest.advice_type == "psychological"))
+    ops.record_advice(db, owned.id, actor=None, on=D(2024, 12, 2), advice_request_id=psychology)  # late, but in
+    with db.transaction() as s:
+        s.get(User, people["manager_without_email"].id).email = "deputy@example.gov.uk"
+
+    assert scan.run_scan(db, settings, as_of=D(2024, 12, 3))["emails_sent"] == 1
+    [deputy] = smtp.to("deputy@example.gov.uk")
+    assert deputy["Subject"] == "2 overdue: EHCP deadlines (Demo Borough Council)"
+    assert "psychological" not in deputy.get_content() and "health advice" in deputy.get_content()
+    assert len(smtp.to("manager@example.gov.uk")) == 1  # nothing new for those already told
