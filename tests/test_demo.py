@@ -1,0 +1,165 @@
+"""The demo caseload: loaded through the operations, spread over the workflow, national in its mix, loaded once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+
+import freezegun
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from casework import accounts, demo, reports
+from casework.db import Database
+from casework.models import ADVICE_TYPES, AdviceRequest, AuditEntry, Case, Deadline, ExceptionRecord, Organisation, User
+from tests.conftest import ENGINE, PG_ADMIN_URL
+from workflows import ehcp
+
+TODAY = dt.date(2026, 3, 16)
+
+
+def test_the_same_seed_on_the_same_day_plans_the_same_caseload():
+    first = demo.plan_caseload(2014, TODAY)
+    assert first == demo.plan_caseload(2014, TODAY)
+    assert first != demo.plan_caseload(2015, TODAY)
+    assert len(first) == demo.DEMO_CASES
+    assert len({(s.given_name, s.family_name) for s in first}) > 150  # a mix of names, not a handful
+
+
+def test_no_planned_event_is_in_the_future_or_before_two_years_ago():
+    for script in demo.plan_caseload(7, TODAY):
+        assert TODAY - dt.timedelta(days=demo.HISTORY_DAYS) <= script.received_on <= TODAY
+        assert script.date_of_birth < script.received_on
+        dates = [on for on, *_ in script.steps]
+        assert dates == sorted(dates) and all(script.received_on <= on <= TODAY for on in dates)
+
+
+def _counts(db: Database) -> dict[str, int]:
+    with db.reading() as s:
+        return {model.__name__: s.scalar(select(func.count()).select_from(model))
+                for model in (User, Organisation, Case, AuditEntry, AdviceRequest, Deadline, ExceptionRecord)}
+
+
+@pytest.fixture(scope="module")
+def demo_database_url(_migrated: str, tmp_path_factory) -> Iterator[str]:
+    """A database of this module's own, so the caseload is loaded once for all the checks below."""
+    if ENGINE == "sqlite":
+        path = tmp_path_factory.mktemp("demo") / "demo.db"
+        shutil.copyfile(_migrated[len("sqlite:///"):], path)
+        yield f"sqlite:///{path}"
+        return
+    name = f"ehcp_demo_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    Database(url).upgrade()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def loaded(demo_database_url: str) -> Iterator[tuple[Database, str]]:
+    db = Database(demo_database_url)
+    printed: list[str] = []
+    with freezegun.freeze_time(TODAY):
+        demo.load(db, out=printed.append)
+    yield db, "\n".join(printed)
+    db.dispose()
+
+
+def test_the_demo_users_can_sign_in_with_the_printed_passwords(loaded):
+    db, printed = loaded
+    assert demo.SIGN_IN_ADDRESS == "http://127.0.0.1:8000/sign-in" and demo.SIGN_IN_ADDRESS in printed
+    with db.reading() as s:
+        users = {u.username: u for u in s.scalars(select(User))}
+        organisations = set(s.scalars(select(Organisation.name)))
+    assert set(organisations) >= set(demo.ORGANISATIONS)
+    for expected in demo.DEMO_USERS:
+        user = users[expected.username]
+        assert (user.role, user.email) == (expected.role, f"{expected.username}@demo.example")
+        assert len(expected.password) >= accounts.MIN_PASSWORD_LENGTH
+        assert accounts.password_matches(user, expected.password)
+        assert expected.username in printed and expected.password in printed
+    assert users["adviser"].organisation.name == "Northbridge NHS Foundation Trust"
+    assert {u.role for u in users.values()} == {"caseworker", "adviser", "manager", "admin"}
+
+
+def test_the_caseload_covers_every_state_with_the_national_mix_of_needs(loaded):
+    db, _ = loaded
+    with db.reading() as s:
+        cases = list(s.scalars(select(Case)))
+        caseworker = s.scalars(select(User).where(User.username == "caseworker")).one()
+    assert 250 <= len(cases) <= 350
+    states = Counter(c.state for c in cases)
+    assert set(states) == set(ehcp.STATES), states
+    assert all(c.assigned_caseworker_id == caseworker.id for c in cases)
+    assert all(TODAY - dt.timedelta(days=demo.HISTORY_DAYS) <= c.received_on <= TODAY for c in cases)
+    needs = Counter(c.primary_need for c in cases)
+    for need, national in (("ASD", 31.5), ("SLCN", 21.3), ("SEMH", 20.7), ("MLD", 10.6), ("SLD", 3.9), ("PD", 3.9)):
+        assert abs(100 * needs[need] / len(cases) - national) < 3, (need, needs)
+
+
+def test_advice_of_every_type_some_late_some_still_overdue(loaded):
+    db, _ = loaded
+    with db.reading() as s:
+        advice = s.execute(
+            select(AdviceRequest, Deadline).join(Deadline, Deadline.advice_request_id == AdviceRequest.id)).all()
+        late_returns = sum(1 for a, d in advice if a.returned_on is not None and a.returned_on > d.due_on)
+        overdue = [(a.advice_type, a.organisation.name) for a, d in advice
+                   if a.returned_on is None and d.cancelled_on is None and d.due_on < TODAY]
+        returned_by_adviser = s.scalar(select(func.count()).select_from(AuditEntry)
+                                       .where(AuditEntry.actor == "adviser", AuditEntry.event == "record_advice"))
+    assert {a.advice_type for a, _ in advice} == set(ADVICE_TYPES)
+    assert late_returns >= 20
+    assert len(overdue) >= 5
+    assert ("health", "Northbridge NHS Foundation Trust") in overdue
+    assert returned_by_adviser > 0  # the adviser's trust returns its advice through the adviser's own tray
+
+
+def test_about_half_of_new_plans_are_in_time_and_a_few_exceptions_are_recorded(loaded):
+    db, _ = loaded
+    with db.reading() as s:
+        years = [reports.timeliness(s, year, db.policy) for year in (TODAY.year - 1, TODAY.year)]
+        exceptions = Counter(s.scalars(select(ExceptionRecord.reason)))
+        overdue = reports.overdue_deadlines(s, TODAY, db.policy, limit=500)
+    issued = sum(y["plans_issued"] for y in years)
+    within = sum(y["within_20_weeks"] for y in years)
+    assert issued >= 80 and 0.35 <= within / issued <= 0.6, (within, issued)
+    assert 3 <= sum(exceptions.values()) <= 30 and len(exceptions) >= 2
+    assert sum(y["excluding_exceptions"]["plans_issued"] for y in years) < issued
+    assert {"advice", "decision_to_assess", "final_plan"} <= {d["kind"] for d in overdue}
+
+
+def test_every_case_was_made_by_audited_events_and_none_is_dated_in_the_future(loaded):
+    db, _ = loaded
+    with db.reading() as s:
+        cases = {c.id: c for c in s.scalars(select(Case))}
+        trail: dict[int, list[AuditEntry]] = {}
+        for entry in s.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+            trail.setdefault(entry.case_id, []).append(entry)
+        latest_met = s.scalar(select(func.max(Deadline.met_on)))
+    assert latest_met is not None and latest_met <= TODAY
+    for case_id, case in cases.items():
+        entries = trail[case_id]
+        assert entries[0].event == "request_received" and entries[0].on == case.received_on
+        versions = [e.version_after for e in entries]  # every change to the case has its entry
+        assert versions == list(range(versions[0], versions[0] + len(entries)))
+        assert entries[-1].state_after == case.state and entries[-1].version_after == case.version
+        assert all(e.on is not None and case.received_on <= e.on <= TODAY for e in entries)
+        assert [e.on for e in entries] == sorted(e.on for e in entries)
+
+
+def test_loading_again_adds_nothing(loaded):
+    db, _ = loaded
+    before = _counts(db)
+    messages: list[str] = []
+    with freezegun.freeze_time(TODAY + dt.timedelta(days=1)):
+        demo.load(db, seed=99, out=messages.append)
+    assert _counts(db) == before
+    assert "already exist" in messages[0]
