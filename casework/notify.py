@@ -1,12 +1,12 @@
 """Alert digests by email, through an outbox so that a failed send is retried and none is sent twice.
 
 Each scan puts, for every person with an email address, the alerts not yet delivered to them (and still
-calling for action) into one digest: the outbox row and one delivery row per alert are written in a single transaction, and the
-unique (alert, recipient) constraint makes a second writer (a second scan at the same moment) fail and
-roll back instead of queueing the same alerts again. Then every unsent outbox row is offered to the SMTP
-server; a row is marked sent only once the server has accepted it, and a failure is counted on the row
-and left for the next run. Each digest keeps the Message-ID it was given when queued, so a server that
-accepted a send we could not record sees the same message again, not a new one.
+calling for action) into one digest: the outbox row and one delivery row per alert are written in a single
+transaction, and the unique (alert, recipient) constraint makes a second writer (a second scan at the same
+moment) fail and roll back instead of queueing the same alerts again. Then every unsent outbox row is
+offered to the SMTP server; a row is marked sent only once the server has accepted it, and a failure is
+counted on the row and left for the next run. Each digest keeps the Message-ID it was given when queued, so
+a server that accepted a send we could not record sees the same message again, not a new one.
 
 A digest carries case references, deadline kinds, dates, rule ids and links: never a child's name, since
 email leaves the authority's systems.
