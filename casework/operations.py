@@ -458,7 +458,8 @@ def decide_review_outcome(db: Database, case_id: int, *, actor: User | None, on:
     def effect(session: Session, case: Case) -> None:
         _meet(case, ["review_decision", "annual_review"], on)
         if outcome == "cease":
-            _cancel(case, ["phase_transfer", "amended_plan"], on)
+            # A closed case owes nothing more, not even a review report never recorded.
+            _cancel(case, ["phase_transfer", "amended_plan", "review_report"], on)
             case.closed_on = on
             return
         if outcome == "maintain":

@@ -193,6 +193,9 @@ def test_a_decision_to_cease_opens_no_new_review(db, new_case):
     case = ops.decide_review_outcome(db, case.id, actor=None, on=D(2025, 10, 20), outcome="cease")
     assert case.state == "ceased"
     assert [d for d in by_kind(case)["annual_review"] if d.is_open] == []
+    # The review report was never recorded: a ceased plan owes it no longer, so nothing is left open.
+    assert [d.kind for d in case.deadlines if d.is_open] == []
+    assert by_kind(case)["review_report"][0].cancelled_on == D(2025, 10, 20)
 
 
 def test_cease_plan_cancels_review_deadlines(db, new_case):
