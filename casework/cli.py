@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -141,7 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _log_to_stderr() -> None:
+    """Operators read the scan's and scheduler's log lines on stderr; stdout keeps the JSON summary alone."""
+    logging.basicConfig(level=os.environ.get("EHCP_LOG_LEVEL", "INFO"), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _log_to_stderr()
     try:
         args = build_parser().parse_args(argv)
         handler: Callable[[argparse.Namespace], int] = args.func
