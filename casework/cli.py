@@ -147,6 +147,7 @@ def _log_to_stderr() -> None:
     """Operators read the scan's and scheduler's log lines on stderr; stdout keeps the JSON summary alone."""
     logging.basicConfig(level=os.environ.get("EHCP_LOG_LEVEL", "INFO"), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("transitions").setLevel(logging.WARNING)  # one line per state change drowns the rest
 
 
 def main(argv: Sequence[str] | None = None) -> int:
