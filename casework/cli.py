@@ -14,6 +14,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
 from casework import accounts
 from casework.config import load_settings
 from casework.db import Database
@@ -101,17 +103,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _subcommands(commands: argparse._SubParsersAction, name: str, help_text: str) -> argparse._SubParsersAction:
+    return commands.add_parser(name, help=help_text).add_subparsers(
+        dest=f"{name}_command", metavar="SUBCOMMAND", required=True, parser_class=_Parser)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ehcp", description="EHCP statutory casework service")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
 
-    db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True,
-                                                                          parser_class=_Parser)
+    db = _subcommands(commands, "db", "database schema")
     db.add_parser("upgrade", help="create or migrate the database to the newest schema").set_defaults(
         func=cmd_db_upgrade)
 
-    users = commands.add_parser("users", help="user accounts").add_subparsers(dest="users_command", required=True,
-                                                                              parser_class=_Parser)
+    users = _subcommands(commands, "users", "user accounts")
     create = users.add_parser("create", help="add a user")
     create.add_argument("username")
     create.add_argument("--role", required=True, choices=ROLES)
@@ -120,8 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     create.set_defaults(func=cmd_users_create)
 
-    tokens = commands.add_parser("tokens", help="API tokens").add_subparsers(dest="tokens_command", required=True,
-                                                                             parser_class=_Parser)
+    tokens = _subcommands(commands, "tokens", "API tokens")
     token = tokens.add_parser("create", help="print a new API token for a user")
     token.add_argument("username")
     token.set_defaults(func=cmd_tokens_create)
@@ -162,8 +166,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CaseworkError as exc:
         print(f"ehcp: {exc.message}", file=sys.stderr)
         return 2
+    except (OperationalError, ProgrammingError) as exc:
+        if _missing_table(exc):
+            print("ehcp: the database has no tables yet: run `ehcp db upgrade` first", file=sys.stderr)
+            return 1
+        raise
     except KeyboardInterrupt:
         return 130
+
+
+def _missing_table(exc: Exception) -> bool:
+    """SQLite says "no such table", PostgreSQL "relation ... does not exist"."""
+    message = str(getattr(exc, "orig", exc))
+    return "no such table" in message or ("relation" in message and "does not exist" in message)
 
 
 if __name__ == "__main__":

@@ -243,6 +243,16 @@ def test_an_unknown_command_exits_2(database_url: str) -> None:
     assert "invalid choice" in _one_line_error(ehcp(database_url, "frobnicate"))
 
 
+def test_a_missing_subcommand_is_named_in_words(database_url: str) -> None:
+    assert _one_line_error(ehcp(database_url, "users")) == "ehcp: the following arguments are required: SUBCOMMAND"
+
+
+def test_a_database_never_upgraded_is_named_not_dumped(tmp_path: Path) -> None:
+    result = ehcp(f"sqlite:///{tmp_path / 'new.db'}", "tokens", "create", "someone")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == ["ehcp: the database has no tables yet: run `ehcp db upgrade` first"]
+
+
 # --------------------------------------------------------------------------------------------------- serve
 
 def _free_port() -> int:
