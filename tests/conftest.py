@@ -7,6 +7,7 @@ uniquely, so several runs on one server never meet) and emptied between tests.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -32,6 +33,21 @@ def pytest_report_header(config) -> str:
     return f"database engine under test: {ENGINE}"
 
 
+@contextlib.contextmanager
+def postgres_database(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database named uniquely (runs on one server never meet), dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def _migrated(tmp_path_factory) -> Iterator[str]:
     """A database migrated to head once per session: a template file (SQLite) or a database (PostgreSQL)."""
@@ -43,16 +59,9 @@ def _migrated(tmp_path_factory) -> Iterator[str]:
         return
     if ENGINE != "postgresql":
         raise pytest.UsageError(f"EHCP_TEST_DATABASE must be sqlite or postgresql, not {ENGINE}")
-    name = f"ehcp_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    Database(url).upgrade()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with postgres_database("ehcp_test") as url:
+        Database(url).upgrade()
+        yield url
 
 
 @pytest.fixture

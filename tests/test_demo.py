@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 
 import freezegun
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from casework import accounts, demo, reports
 from casework.db import Database
 from casework.models import ADVICE_TYPES, AdviceRequest, AuditEntry, Case, Deadline, ExceptionRecord, Organisation, User
-from tests.conftest import ENGINE, PG_ADMIN_URL
+from tests.conftest import ENGINE, postgres_database
 from workflows import ehcp
 
 TODAY = dt.date(2026, 3, 16)
@@ -51,16 +50,9 @@ def demo_database_url(_migrated: str, tmp_path_factory) -> Iterator[str]:
         shutil.copyfile(_migrated[len("sqlite:///"):], path)
         yield f"sqlite:///{path}"
         return
-    name = f"ehcp_demo_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    Database(url).upgrade()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with postgres_database("ehcp_demo") as url:
+        Database(url).upgrade()
+        yield url
 
 
 @pytest.fixture(scope="module")

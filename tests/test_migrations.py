@@ -1,17 +1,16 @@
 """Migrations on the engine under test: up, down, up; the schema matches the models; audit is append-only."""
 
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from casework import operations as ops
 from casework.db import Database, alembic_config
 from casework.models import Base
-from tests.conftest import ENGINE, PG_ADMIN_URL
+from tests.conftest import ENGINE, postgres_database
 
 
 @pytest.fixture
@@ -19,14 +18,8 @@ def empty_url(tmp_path):
     if ENGINE == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    name = f"ehcp_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with postgres_database("ehcp_mig") as url:
+        yield url
 
 
 def test_upgrade_downgrade_upgrade(empty_url):

@@ -9,15 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 from sqlalchemy import Select, func, select
 
 from casework import authz, clock
 from casework.alert_audience import AUDIENCE_ROLES, alerts_for
-from casework.errors import MalformedInput, NotFound
+from casework.errors import NotFound
 from casework.models import ALERT_KINDS, Alert, Case, Deadline, User
 from web import database
-from web.api.views import MAX_PER_PAGE, _positive_int_arg, api
+from web.api import parsing
+from web.api.views import api
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -55,20 +56,13 @@ def _with_case_and_rule(alerts: Select[tuple[Alert]]) -> Select[tuple[Alert, str
 @api.get("/alerts")
 def list_alerts():
     query = _visible(g.user)
-    kind = request.args.get("kind")
+    kind = parsing.choice_param("kind", ALERT_KINDS)
     if kind is not None:
-        if kind not in ALERT_KINDS:
-            raise MalformedInput(f"kind must be one of: {', '.join(ALERT_KINDS)}.", code="bad_parameter",
-                                 field="kind")
         query = query.where(Alert.kind == kind)
-    acknowledged = request.args.get("acknowledged")
+    acknowledged = parsing.flag_param("acknowledged")
     if acknowledged is not None:
-        if acknowledged not in ("true", "false"):
-            raise MalformedInput("acknowledged must be true or false.", code="bad_parameter", field="acknowledged")
-        query = query.where(Alert.acknowledged_at.is_not(None) if acknowledged == "true"
-                            else Alert.acknowledged_at.is_(None))
-    page = _positive_int_arg("page", 1)
-    per_page = min(_positive_int_arg("per_page", 25), MAX_PER_PAGE)
+        query = query.where(Alert.acknowledged_at.is_not(None) if acknowledged else Alert.acknowledged_at.is_(None))
+    page, per_page = parsing.page_params()
     with database().reading() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery()))
         rows = session.execute(_with_case_and_rule(query).order_by(Alert.created_at.desc(), Alert.id.desc())

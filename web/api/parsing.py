@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from flask import request
@@ -59,6 +60,37 @@ def int_field(body: dict[str, Any], name: str, *, required: bool = True) -> int 
             return int(value)
         raise MalformedInput(f"{name} must be a whole number.", code="bad_type", field=name)
     return value
+
+
+MAX_PER_PAGE = 100
+
+
+def choice_param(name: str, choices: Sequence[str], default: str | None = None) -> str | None:
+    """A query parameter that must be one of a few words; absent gives the default."""
+    raw = request.args.get(name, default)
+    if raw is not None and raw not in choices:
+        raise MalformedInput(f"{name} must be one of: {', '.join(choices)}.", code="bad_parameter", field=name)
+    return raw
+
+
+def flag_param(name: str) -> bool | None:
+    """A true/false query parameter; None when absent, so a list can be filtered either way or not at all."""
+    raw = choice_param(name, ("true", "false"))
+    return None if raw is None else raw == "true"
+
+
+def page_params() -> tuple[int, int]:
+    """(page, per_page) for a paged list: both whole numbers from 1, per_page capped."""
+    return _positive_int_param("page", 1), min(_positive_int_param("per_page", 25), MAX_PER_PAGE)
+
+
+def _positive_int_param(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise MalformedInput(f"{name} must be a whole number from 1.", code="bad_parameter", field=name)
+    return int(raw)
 
 
 def as_of_param() -> dt.date | None:

@@ -19,7 +19,6 @@ from web.api import parsing
 from workflows import ehcp
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
-MAX_PER_PAGE = 100
 
 
 @api.errorhandler(CaseworkError)
@@ -87,33 +86,17 @@ def create_case():
     return _case_response(case.id, 201)
 
 
-def _positive_int_arg(name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise MalformedInput(f"{name} must be a whole number from 1.", code="bad_parameter", field=name)
-    return int(raw)
-
-
 @api.get("/cases")
 def list_cases():
     query = authz.cases_query(g.user)
-    state = request.args.get("state")
-    if state:
-        if state not in ehcp.STATES:
-            raise MalformedInput(f"state must be one of: {', '.join(ehcp.STATES)}.", code="bad_parameter",
-                                 field="state")
-        query = query.where(Case.state == state)
-    overdue = request.args.get("overdue")
+    if request.args.get("state"):  # an empty state means any, as a blank form field would send it
+        query = query.where(Case.state == parsing.choice_param("state", ehcp.STATES))
+    overdue = parsing.flag_param("overdue")
     if overdue is not None:
-        if overdue not in ("true", "false"):
-            raise MalformedInput("overdue must be true or false.", code="bad_parameter", field="overdue")
         late = exists().where(Deadline.case_id == Case.id, Deadline.is_duty.is_(True), Deadline.met_on.is_(None),
                               Deadline.cancelled_on.is_(None), Deadline.due_on < clock.today())
-        query = query.where(late if overdue == "true" else ~late)
-    page = _positive_int_arg("page", 1)
-    per_page = min(_positive_int_arg("per_page", 25), MAX_PER_PAGE)
+        query = query.where(late if overdue else ~late)
+    page, per_page = parsing.page_params()
     with database().reading() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery()))
         cases = session.scalars(query.order_by(Case.received_on.desc(), Case.id.desc())
@@ -158,10 +141,7 @@ ADVICE_STATUS_FILTERS = ("outstanding", "returned", "all")
 
 @api.get("/advice-requests")
 def list_advice_requests():
-    status = request.args.get("status", "all")
-    if status not in ADVICE_STATUS_FILTERS:
-        raise MalformedInput(f"status must be one of: {', '.join(ADVICE_STATUS_FILTERS)}.", code="bad_parameter",
-                             field="status")
+    status = parsing.choice_param("status", ADVICE_STATUS_FILTERS, default="all")
     query = authz.advice_requests_query(g.user)
     if status == "outstanding":
         query = query.where(AdviceRequest.returned_on.is_(None))
