@@ -6,23 +6,18 @@ because that organisation is all an adviser can see.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from casework import accounts, authz
 from casework.errors import CaseworkError
 from casework.models import User
 from web import database
+from web.pages.access import section
 from web.pages.forms import UserForm, attach_error, error_list
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp = section("admin", authz.ADMIN_ROLES, "manage users", "/admin")
 
-
-@bp.before_request
-@login_required
-def _admin_only() -> None:
-    authz.require(current_user, authz.ADMIN_ROLES, "manage users")
 
 
 @bp.get("/users")

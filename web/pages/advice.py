@@ -6,23 +6,19 @@ of another organisation answers 404 exactly like one that does not exist.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from casework import authz, casefile, clock, operations
 from casework.errors import CaseworkError
 from casework.models import AdviceRequest
 from web import database
+from web.pages.access import section
 from web.pages.forms import ReturnAdviceForm, attach_error, error_list
 from web.pages.presenters import ADVICE_TYPE_LABELS
 
-bp = Blueprint("advice", __name__, url_prefix="/advice")
+bp = section("advice", authz.ADVICE_ROLES, "see advice requests", "/advice")
 
-
-@bp.before_request
-@login_required
-def _advice_roles() -> None:
-    authz.require(current_user, authz.ADVICE_ROLES, "see advice requests")
 
 
 def _with_child(advice: AdviceRequest, row: dict) -> dict:

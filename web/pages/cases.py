@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import exists, func, or_, select
 
 from casework import authz, casefile, clock, operations
@@ -20,6 +20,7 @@ from casework.errors import CaseworkError, Conflict, EventNotAllowed
 from casework.models import Case, Deadline, User
 from web import database
 from web.pages import presenters as p
+from web.pages.access import section
 from web.pages.forms import (
     EVENT_FORMS,
     EVENT_TITLES,
@@ -32,14 +33,9 @@ from web.pages.forms import (
 )
 from workflows import ehcp
 
-bp = Blueprint("cases", __name__, url_prefix="/cases")
+bp = section("cases", authz.CASE_ROLES, "open cases", "/cases")
 PER_PAGE = 25
 
-
-@bp.before_request
-@login_required
-def _cases_roles() -> None:
-    authz.require(current_user, authz.CASE_ROLES, "open cases")
 
 
 def _open_duty() -> Any:

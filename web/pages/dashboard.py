@@ -6,24 +6,19 @@ chooses the year and lays them out, with each chart backed by a table of the sam
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
-from flask_login import current_user, login_required
+from flask import Response, render_template, request
 from sqlalchemy import func, select
 
 from casework import authz, clock, reports
 from casework.models import Alert, Case, Deadline
 from web import database
 from web.pages import charts
+from web.pages.access import section
 from web.pages.presenters import STATE_LABELS
 
-bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+bp = section("dashboard", authz.REPORT_ROLES, "see the dashboard", "/dashboard")
 RECENT_ALERTS = 20
 
-
-@bp.before_request
-@login_required
-def _managers_only() -> None:
-    authz.require(current_user, authz.REPORT_ROLES, "see the dashboard")
 
 
 def _years(session) -> list[int]:
