@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 BLUE = "#1d70b8"
 TEXT = "#0b0c0c"
@@ -59,6 +60,7 @@ def open_by_stage(stages: Sequence[str], counts: Sequence[int]) -> bytes:
     for position, count in zip(positions, counts, strict=True):
         axes.annotate(str(count), (count, position), va="center", xytext=(4, 0), textcoords="offset points",
                       fontsize=9)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # cases are counted, never fractions
     axes.set_xlabel("Open cases")
     axes.grid(axis="x", color=GRID, linewidth=0.6)
     axes.set_axisbelow(True)
