@@ -51,14 +51,14 @@ def _warning_horizon(as_of: dt.date, policy: Policy) -> Any:
 
 def _insert_alerts(dialect: str, kind: str, where: Any, as_of: dt.date, now: dt.datetime) -> Insert:
     """INSERT INTO alerts SELECT ... FROM deadlines WHERE <where> ON CONFLICT (deadline_id, kind) DO NOTHING
-    RETURNING id: the ids of the alerts this statement actually created."""
+    (the statement's row count is the number of alerts it actually created)."""
     rows = select(
         literal(kind), Deadline.id, Deadline.case_id, Deadline.kind, Deadline.rule, Deadline.due_on,
         Deadline.advice_request_id, literal(as_of, Date), literal(now, DateTime(timezone=True)),
     ).where(where)
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(Alert).from_select(list(_ALERT_COLUMNS), rows).on_conflict_do_nothing(
-        index_elements=["deadline_id", "kind"]).returning(Alert.id)
+        index_elements=["deadline_id", "kind"]).execution_options(preserve_rowcount=True)
 
 
 def raise_alerts(session: Session, dialect: str, as_of: dt.date, policy: Policy) -> dict[str, int]:
@@ -73,9 +73,11 @@ def raise_alerts(session: Session, dialect: str, as_of: dt.date, policy: Policy)
     nearly_due = and_(_open_duty(), Deadline.due_on >= as_of,
                       Deadline.due_on <= as_of + dt.timedelta(days=widest),  # bounds the index range scan
                       Deadline.due_on <= _warning_horizon(as_of, policy))
-    # RETURNING, not rowcount: the drivers do not agree on rowcount for INSERT ... SELECT ... DO NOTHING.
-    new_alerts = len(session.execute(_insert_alerts(dialect, "overdue", late, as_of, now)).all())
-    new_warnings = len(session.execute(_insert_alerts(dialect, "due_soon", nearly_due, as_of, now)).all())
+    # The row count, not RETURNING: fetching the new ids would hold one Python row per alert, so the first
+    # scan of a large caseload would need memory in proportion to it. Both drivers count only inserted rows.
+    connection = session.connection()
+    new_alerts = connection.execute(_insert_alerts(dialect, "overdue", late, as_of, now)).rowcount
+    new_warnings = connection.execute(_insert_alerts(dialect, "due_soon", nearly_due, as_of, now)).rowcount
     overdue = session.scalar(select(func.count()).select_from(Deadline).where(late)) or 0
     examined = overdue + (session.scalar(select(func.count()).select_from(Deadline).where(nearly_due)) or 0)
     return {"overdue": overdue, "new_alerts": new_alerts, "new_warnings": new_warnings,
