@@ -78,8 +78,13 @@ def raise_alerts(session: Session, dialect: str, as_of: dt.date, policy: Policy)
     connection = session.connection()
     new_alerts = connection.execute(_insert_alerts(dialect, "overdue", late, as_of, now)).rowcount
     new_warnings = connection.execute(_insert_alerts(dialect, "due_soon", nearly_due, as_of, now)).rowcount
-    overdue = session.scalar(select(func.count()).select_from(Deadline).where(late)) or 0
-    examined = overdue + (session.scalar(select(func.count()).select_from(Deadline).where(nearly_due)) or 0)
+    # Both counts in one pass over the index range the two statements above covered between them.
+    overdue, soon = session.execute(
+        select(func.count().filter(Deadline.due_on < as_of),
+               func.count().filter(Deadline.due_on >= as_of, Deadline.due_on <= _warning_horizon(as_of, policy)))
+        .select_from(Deadline).where(_open_duty(), Deadline.due_on <= as_of + dt.timedelta(days=widest))
+    ).one()
+    overdue, examined = int(overdue or 0), int(overdue or 0) + int(soon or 0)
     return {"overdue": overdue, "new_alerts": new_alerts, "new_warnings": new_warnings,
             "deadlines_examined": examined}
 
