@@ -27,6 +27,8 @@ class Deadline(Base):
         CheckConstraint("due_on >= starts_on", name="due_after_start"),
         CheckConstraint("NOT (met_on IS NOT NULL AND cancelled_on IS NOT NULL)", name="met_or_cancelled"),
         Index("ix_deadlines_open_due", "due_on", "kind", postgresql_where=text(_OPEN), sqlite_where=text(_OPEN)),
+        # The scan finds deadlines recorded since its last run (an event entered late can open one already due).
+        Index("ix_deadlines_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
