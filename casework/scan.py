@@ -1,9 +1,16 @@
 """The deadline scan: open statutory deadlines that are late or nearly due become alerts, then mail goes out.
 
-Two set-based statements do the work, whatever the size of the caseload: one INSERT ... SELECT over the
-open duty deadlines already past their due date (``overdue``), one over those inside their warning window
-(``due_soon``). Each ends ON CONFLICT DO NOTHING on the alerts' unique (deadline, kind), so the scan can run
-twice a day, be re-run by hand, or run in two processes at once, and still raise each alert exactly once.
+Set-based statements do the work, whatever the size of the caseload: INSERT ... SELECT over the open duty
+deadlines past their due date (``overdue``) and over those inside their warning window (``due_soon``). Each
+ends ON CONFLICT DO NOTHING on the alerts' unique (deadline, kind), so the scan can run twice a day, be re-run
+by hand, or run in two processes at once, and still raise each alert exactly once.
+
+Each scan leaves a ``scan_runs`` row in its own transaction. The next scan builds on the latest one as of an
+earlier or equal date (under the same warning windows): every deadline that scan could see already has its
+alerts, so only two things can need one now: a due date or warning line crossed between the two dates (an
+index range on the due date), and a deadline recorded since (an event entered late can open a deadline already
+past due). A twice-daily scan therefore reads a day's worth of rows, not the whole caseload. With no such run,
+or when the clock has gone backwards, the scan reads every open deadline, as the first scan does.
 
 The alerts are committed before any mail is attempted: a mail server that is down delays the digests
 (they wait in the outbox for the next run), never the record that a statutory deadline was missed.
@@ -14,21 +21,58 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Insert, and_, case, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from casework import clock, notify, rules
 from casework.db import Database
-from casework.models import Alert, Deadline
+from casework.models import Alert, Deadline, ScanRun
 from casework.policy import Policy
 
 logger = logging.getLogger("casework.scan")
 
 _ALERT_COLUMNS = ("kind", "deadline_id", "case_id", "deadline_kind", "rule", "due_on", "advice_request_id",
                   "raised_on", "created_at")
+# How long a deadline may take to become visible after it was stamped: an operation's transaction still open
+# when a scan starts, or another server's clock running behind. Deadlines recorded this long before the last
+# scan started are looked at again; a day is far beyond either and costs a day's worth of new rows.
+VISIBILITY_MARGIN = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Covered:
+    """What an earlier scan has already alerted: deadlines due before ``as_of`` (or inside their warning
+    window on that date) among those recorded before ``recorded_before``."""
+
+    as_of: dt.date
+    recorded_before: dt.datetime
+
+
+def warning_windows(policy: Policy) -> str:
+    """The warning windows as one comparable string, e.g. ``advice=14,...,*=14``."""
+    kinds = ",".join(f"{kind}={policy.warning_days(kind)}" for kind in sorted(rules.DEADLINE_KINDS))
+    return f"{kinds},*={policy.due_soon_days}"
+
+
+def _as_utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands timestamps back without their zone; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def covered_by_earlier_scan(session: Session, as_of: dt.date, policy: Policy, now: dt.datetime) -> Covered | None:
+    """The latest scan as of ``as_of`` or before under the same windows, if it can be built on."""
+    run = session.scalars(
+        select(ScanRun).where(ScanRun.as_of <= as_of, ScanRun.warning_windows == warning_windows(policy))
+        .order_by(ScanRun.as_of.desc(), ScanRun.started_at.desc()).limit(1)
+    ).first()
+    if run is None or _as_utc(run.started_at) > now:  # a clock set back could stamp new rows before it
+        return None
+    return Covered(as_of=run.as_of, recorded_before=_as_utc(run.started_at) - VISIBILITY_MARGIN)
 
 
 def _open_duty() -> Any:
@@ -49,36 +93,82 @@ def _warning_horizon(as_of: dt.date, policy: Policy) -> Any:
     )
 
 
+def _kinds_by_window(policy: Policy) -> list[tuple[int, Any]]:
+    """(window in days, the condition on the kind) for each distinct window: a few statements, each over a
+    tight range of due dates, instead of one whose range must reach the widest window."""
+    default = policy.due_soon_days
+    named = {kind: policy.warning_days(kind) for kind in rules.DEADLINE_KINDS if policy.warning_days(kind) != default}
+    groups: dict[int, list[str]] = defaultdict(list)
+    for kind, days in named.items():
+        groups[days].append(kind)
+    return [(default, Deadline.kind.not_in(list(named)))] + [
+        (days, Deadline.kind.in_(kinds)) for days, kinds in sorted(groups.items())]
+
+
+def _recorded_since(moment: dt.datetime) -> Any:
+    """Deadlines recorded at or after a moment, found through the index on when they were recorded (named as a
+    set of ids so that the planner does not walk the due-date index instead)."""
+    recorded = aliased(Deadline)
+    return Deadline.id.in_(select(recorded.id).where(recorded.created_at >= moment))
+
+
+def overdue_conditions(as_of: dt.date, covered: Covered | None) -> list[Any]:
+    """Where to look for deadlines late on ``as_of`` that may still lack their overdue alert."""
+    late = Deadline.due_on < as_of
+    if covered is None:
+        return [late]
+    return [and_(Deadline.due_on >= covered.as_of, late),
+            and_(_recorded_since(covered.recorded_before), late)]
+
+
+def warning_conditions(as_of: dt.date, policy: Policy, covered: Covered | None) -> list[Any]:
+    """Where to look for deadlines inside their warning window on ``as_of`` that may still lack a warning.
+
+    A deadline already past its due date is only ever ``overdue``: these look at due dates from ``as_of`` on,
+    so a deadline first seen late gets no belated warning.
+    """
+    conditions = []
+    for days, of_kind in _kinds_by_window(policy):
+        window = dt.timedelta(days=days)
+        inside = [of_kind, Deadline.due_on >= as_of, Deadline.due_on <= as_of + window]
+        if covered is not None:  # the earlier scan warned of everything up to its own line
+            inside.append(Deadline.due_on > covered.as_of + window)
+        conditions.append(and_(*inside))
+    if covered is not None:
+        conditions.append(and_(_recorded_since(covered.recorded_before), Deadline.due_on >= as_of,
+                               Deadline.due_on <= _warning_horizon(as_of, policy)))
+    return conditions
+
+
 def _insert_alerts(dialect: str, kind: str, where: Any, as_of: dt.date, now: dt.datetime) -> Insert:
-    """INSERT INTO alerts SELECT ... FROM deadlines WHERE <where> ON CONFLICT (deadline_id, kind) DO NOTHING
-    (the statement's row count is the number of alerts it actually created)."""
+    """INSERT INTO alerts SELECT ... FROM deadlines WHERE <open duty and where> ON CONFLICT (deadline_id, kind)
+    DO NOTHING (the statement's row count is the number of alerts it actually created)."""
     rows = select(
         literal(kind), Deadline.id, Deadline.case_id, Deadline.kind, Deadline.rule, Deadline.due_on,
         Deadline.advice_request_id, literal(as_of, Date), literal(now, DateTime(timezone=True)),
-    ).where(where)
+    ).where(_open_duty(), where)
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(Alert).from_select(list(_ALERT_COLUMNS), rows).on_conflict_do_nothing(
         index_elements=["deadline_id", "kind"]).execution_options(preserve_rowcount=True)
 
 
-def raise_alerts(session: Session, dialect: str, as_of: dt.date, policy: Policy) -> dict[str, int]:
+def raise_alerts(session: Session, dialect: str, as_of: dt.date, policy: Policy,
+                 covered: Covered | None = None) -> dict[str, int]:
     """Create the day's new alerts in the caller's transaction; returns what was examined and created.
 
-    A deadline already past its due date is only ever ``overdue``: the warning statement looks at due
-    dates from ``as_of`` on, so a deadline first seen late gets no belated warning.
+    ``covered`` is what an earlier scan already alerted (see ``covered_by_earlier_scan``); None reads every
+    open deadline. Either way the result is the same set of alerts.
     """
     now = clock.now()
-    late = and_(_open_duty(), Deadline.due_on < as_of)
-    widest = max([policy.due_soon_days, *(policy.warning_days(kind) for kind in rules.DEADLINE_KINDS)])
-    nearly_due = and_(_open_duty(), Deadline.due_on >= as_of,
-                      Deadline.due_on <= as_of + dt.timedelta(days=widest),  # bounds the index range scan
-                      Deadline.due_on <= _warning_horizon(as_of, policy))
     # The row count, not RETURNING: fetching the new ids would hold one Python row per alert, so the first
     # scan of a large caseload would need memory in proportion to it. Both drivers count only inserted rows.
     connection = session.connection()
-    new_alerts = connection.execute(_insert_alerts(dialect, "overdue", late, as_of, now)).rowcount
-    new_warnings = connection.execute(_insert_alerts(dialect, "due_soon", nearly_due, as_of, now)).rowcount
-    # Both counts in one pass over the index range the two statements above covered between them.
+    new_alerts = sum(connection.execute(_insert_alerts(dialect, "overdue", where, as_of, now)).rowcount
+                     for where in overdue_conditions(as_of, covered))
+    new_warnings = sum(connection.execute(_insert_alerts(dialect, "due_soon", where, as_of, now)).rowcount
+                       for where in warning_conditions(as_of, policy, covered))
+    # What the summary reports, in one pass over the index range up to the widest warning line.
+    widest = max([policy.due_soon_days, *(policy.warning_days(kind) for kind in rules.DEADLINE_KINDS)])
     overdue, soon = session.execute(
         select(func.count().filter(Deadline.due_on < as_of),
                func.count().filter(Deadline.due_on >= as_of, Deadline.due_on <= _warning_horizon(as_of, policy)))
@@ -98,7 +188,11 @@ def run_scan(db: Database, settings: dict[str, Any], as_of: dt.date | None = Non
     started = time.perf_counter()
     as_of = as_of or clock.today()
     with db.transaction() as session:
-        counts = raise_alerts(session, db.dialect, as_of, db.policy)
+        now = clock.now()
+        covered = covered_by_earlier_scan(session, as_of, db.policy, now)
+        counts = raise_alerts(session, db.dialect, as_of, db.policy, covered)
+        session.add(ScanRun(as_of=as_of, warning_windows=warning_windows(db.policy), started_at=now,
+                            full_scan=covered is None, **counts))
     mail = notify.deliver(db, settings, as_of)
     seconds = time.perf_counter() - started
     logger.info(

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from casework import operations as ops
 from casework import rules, scan
 from casework.db import Database
-from casework.models import ADVICE_TYPES, Alert, Case, Deadline
+from casework.models import ADVICE_TYPES, Alert, Case, Deadline, ScanRun
 from casework.policy import Policy
 from tests.support import to_final_plan
 
@@ -222,7 +222,7 @@ def expected_overdue_on(deadlines: list[Deadline], day: dt.date) -> int:
 def test_a_year_of_daily_scans_alerts_every_breach_once_on_the_day_after_it_falls_due(authority_db, settings):
     db, policy = authority_db, authority_db.policy
     rng = random.Random(SEED)
-    with freezegun.freeze_time("2025-06-30"):
+    with freezegun.freeze_time("2025-06-30") as frozen:
         steps, case_ids = build_caseload(db, rng, new_requests=36, reviews=12)
         advice_ids: dict[int, list[int]] = {}
         pending = iter(steps)
@@ -230,6 +230,7 @@ def test_a_year_of_daily_scans_alerts_every_breach_once_on_the_day_after_it_fall
         daily: dict[dt.date, dict[str, Any]] = {}
         day = WALK_START
         while day <= WALK_END:
+            frozen.move_to(dt.datetime.combine(day, dt.time(7, 30), dt.UTC))  # each scan builds on yesterday's
             result = scan.run_scan(db, settings, as_of=day)
             again = scan.run_scan(db, settings, as_of=day)
             assert (again["new_alerts"], again["new_warnings"]) == (0, 0), f"second scan on {day} added alerts"
@@ -244,7 +245,9 @@ def test_a_year_of_daily_scans_alerts_every_breach_once_on_the_day_after_it_fall
     with db.reading() as s:
         deadlines = list(s.scalars(select(Deadline)))
         alerts = list(s.scalars(select(Alert)))
+        full_scans = [run.full_scan for run in s.scalars(select(ScanRun).order_by(ScanRun.id))]
         advice_type = {a.id: a.advice_type for c in s.scalars(select(Case)) for a in c.advice_requests}
+    assert full_scans == [True] + [False] * (2 * 365 - 1), "after the first, every scan read only what changed"
     by_id = {d.id: d for d in deadlines}
     raised = {(a.deadline_id, a.kind, a.raised_on) for a in alerts}
     assert len(raised) == len(alerts), "an alert was raised twice"
