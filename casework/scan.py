@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Date, DateTime, Insert, and_, case, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from casework import clock, notify, rules
 from casework.db import Database
@@ -75,12 +75,17 @@ def covered_by_earlier_scan(session: Session, as_of: dt.date, policy: Policy, no
     return Covered(as_of=run.as_of, recorded_before=_as_utc(run.started_at) - VISIBILITY_MARGIN)
 
 
-def _open_duty() -> Any:
+# Where a statement reads: the deadlines table, or the few deadlines recorded since a moment; and the
+# condition on those rows. Both are built over the same columns, so one INSERT ... SELECT serves either.
+Look = tuple[Any, Any]
+
+
+def _open_duty(d: Any) -> Any:
     """Open deadlines the authority owes (a family's window is never breached, so never alerted)."""
-    return and_(Deadline.met_on.is_(None), Deadline.cancelled_on.is_(None), Deadline.is_duty.is_(True))
+    return and_(d.met_on.is_(None), d.cancelled_on.is_(None), d.is_duty.is_(True))
 
 
-def _warning_horizon(as_of: dt.date, policy: Policy) -> Any:
+def _warning_horizon(as_of: dt.date, policy: Policy, d: Any) -> Any:
     """Per deadline kind, the latest due date that is inside its warning window on ``as_of``.
 
     A deadline is due soon when ``due_on - window <= as_of``, that is ``due_on <= as_of + window``; the
@@ -88,12 +93,12 @@ def _warning_horizon(as_of: dt.date, policy: Policy) -> Any:
     """
     horizons = {kind: as_of + dt.timedelta(days=policy.warning_days(kind)) for kind in rules.DEADLINE_KINDS}
     return case(
-        *((Deadline.kind == kind, literal(day, Date)) for kind, day in horizons.items()),
+        *((d.kind == kind, literal(day, Date)) for kind, day in horizons.items()),
         else_=literal(as_of + dt.timedelta(days=policy.due_soon_days), Date),
     )
 
 
-def _kinds_by_window(policy: Policy) -> list[tuple[int, Any]]:
+def _kinds_by_window(policy: Policy, d: Any) -> list[tuple[int, Any]]:
     """(window in days, the condition on the kind) for each distinct window: a few statements, each over a
     tight range of due dates, instead of one whose range must reach the widest window."""
     default = policy.due_soon_days
@@ -101,52 +106,60 @@ def _kinds_by_window(policy: Policy) -> list[tuple[int, Any]]:
     groups: dict[int, list[str]] = defaultdict(list)
     for kind, days in named.items():
         groups[days].append(kind)
-    return [(default, Deadline.kind.not_in(list(named)))] + [
-        (days, Deadline.kind.in_(kinds)) for days, kinds in sorted(groups.items())]
+    return [(default, d.kind.not_in(list(named)))] + [
+        (days, d.kind.in_(kinds)) for days, kinds in sorted(groups.items())]
 
 
 def _recorded_since(moment: dt.datetime) -> Any:
-    """Deadlines recorded at or after a moment, found through the index on when they were recorded (named as a
-    set of ids so that the planner does not walk the due-date index instead)."""
-    recorded = aliased(Deadline)
-    return Deadline.id.in_(select(recorded.id).where(recorded.created_at >= moment))
+    """The deadlines recorded at or after a moment, read through the index on when they were recorded.
+
+    A subquery kept apart by OFFSET 0, which both planners take as a fence: offered the same conditions on
+    the table itself, either would rather walk the due-date index over every overdue row than fetch the
+    day's few new ones. (Not a CTE: a statement that begins WITH gets no row count from Python's sqlite3.)
+    """
+    return select(Deadline.__table__).where(Deadline.created_at >= moment).offset(0).subquery("recorded_since")
 
 
-def overdue_conditions(as_of: dt.date, covered: Covered | None) -> list[Any]:
+def overdue_looks(as_of: dt.date, covered: Covered | None) -> list[Look]:
     """Where to look for deadlines late on ``as_of`` that may still lack their overdue alert."""
-    late = Deadline.due_on < as_of
+    table = Deadline.__table__
     if covered is None:
-        return [late]
-    return [and_(Deadline.due_on >= covered.as_of, late),
-            and_(_recorded_since(covered.recorded_before), late)]
+        return [(table, table.c.due_on < as_of)]
+    recent = _recorded_since(covered.recorded_before)
+    return [(table, and_(table.c.due_on >= covered.as_of, table.c.due_on < as_of)),
+            (recent, recent.c.due_on < as_of)]
 
 
-def warning_conditions(as_of: dt.date, policy: Policy, covered: Covered | None) -> list[Any]:
+def warning_looks(as_of: dt.date, policy: Policy, covered: Covered | None) -> list[Look]:
     """Where to look for deadlines inside their warning window on ``as_of`` that may still lack a warning.
 
     A deadline already past its due date is only ever ``overdue``: these look at due dates from ``as_of`` on,
     so a deadline first seen late gets no belated warning.
     """
-    conditions = []
-    for days, of_kind in _kinds_by_window(policy):
+    table = Deadline.__table__
+    looks: list[Look] = []
+    for days, of_kind in _kinds_by_window(policy, table.c):
         window = dt.timedelta(days=days)
-        inside = [of_kind, Deadline.due_on >= as_of, Deadline.due_on <= as_of + window]
+        inside = [of_kind, table.c.due_on >= as_of, table.c.due_on <= as_of + window]
         if covered is not None:  # the earlier scan warned of everything up to its own line
-            inside.append(Deadline.due_on > covered.as_of + window)
-        conditions.append(and_(*inside))
+            inside.append(table.c.due_on > covered.as_of + window)
+        looks.append((table, and_(*inside)))
     if covered is not None:
-        conditions.append(and_(_recorded_since(covered.recorded_before), Deadline.due_on >= as_of,
-                               Deadline.due_on <= _warning_horizon(as_of, policy)))
-    return conditions
+        recent = _recorded_since(covered.recorded_before)
+        looks.append((recent, and_(recent.c.due_on >= as_of, recent.c.due_on <= _warning_horizon(as_of, policy,
+                                                                                                  recent.c))))
+    return looks
 
 
-def _insert_alerts(dialect: str, kind: str, where: Any, as_of: dt.date, now: dt.datetime) -> Insert:
-    """INSERT INTO alerts SELECT ... FROM deadlines WHERE <open duty and where> ON CONFLICT (deadline_id, kind)
+def _insert_alerts(dialect: str, kind: str, look: Look, as_of: dt.date, now: dt.datetime) -> Insert:
+    """INSERT INTO alerts SELECT ... WHERE <open duty and the look's condition> ON CONFLICT (deadline_id, kind)
     DO NOTHING (the statement's row count is the number of alerts it actually created)."""
+    source, where = look
+    d = source.c
     rows = select(
-        literal(kind), Deadline.id, Deadline.case_id, Deadline.kind, Deadline.rule, Deadline.due_on,
-        Deadline.advice_request_id, literal(as_of, Date), literal(now, DateTime(timezone=True)),
-    ).where(_open_duty(), where)
+        literal(kind), d.id, d.case_id, d.kind, d.rule, d.due_on, d.advice_request_id,
+        literal(as_of, Date), literal(now, DateTime(timezone=True)),
+    ).select_from(source).where(_open_duty(d), where)
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(Alert).from_select(list(_ALERT_COLUMNS), rows).on_conflict_do_nothing(
         index_elements=["deadline_id", "kind"]).execution_options(preserve_rowcount=True)
@@ -163,16 +176,17 @@ def raise_alerts(session: Session, dialect: str, as_of: dt.date, policy: Policy,
     # The row count, not RETURNING: fetching the new ids would hold one Python row per alert, so the first
     # scan of a large caseload would need memory in proportion to it. Both drivers count only inserted rows.
     connection = session.connection()
-    new_alerts = sum(connection.execute(_insert_alerts(dialect, "overdue", where, as_of, now)).rowcount
-                     for where in overdue_conditions(as_of, covered))
-    new_warnings = sum(connection.execute(_insert_alerts(dialect, "due_soon", where, as_of, now)).rowcount
-                       for where in warning_conditions(as_of, policy, covered))
+    new_alerts = sum(connection.execute(_insert_alerts(dialect, "overdue", look, as_of, now)).rowcount
+                     for look in overdue_looks(as_of, covered))
+    new_warnings = sum(connection.execute(_insert_alerts(dialect, "due_soon", look, as_of, now)).rowcount
+                       for look in warning_looks(as_of, policy, covered))
     # What the summary reports, in one pass over the index range up to the widest warning line.
     widest = max([policy.due_soon_days, *(policy.warning_days(kind) for kind in rules.DEADLINE_KINDS)])
     overdue, soon = session.execute(
         select(func.count().filter(Deadline.due_on < as_of),
-               func.count().filter(Deadline.due_on >= as_of, Deadline.due_on <= _warning_horizon(as_of, policy)))
-        .select_from(Deadline).where(_open_duty(), Deadline.due_on <= as_of + dt.timedelta(days=widest))
+               func.count().filter(Deadline.due_on >= as_of, Deadline.due_on <= _warning_horizon(as_of, policy,
+                                                                                                  Deadline)))
+        .select_from(Deadline).where(_open_duty(Deadline), Deadline.due_on <= as_of + dt.timedelta(days=widest))
     ).one()
     overdue, examined = int(overdue or 0), int(overdue or 0) + int(soon or 0)
     return {"overdue": overdue, "new_alerts": new_alerts, "new_warnings": new_warnings,
