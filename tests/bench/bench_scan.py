@@ -1,4 +1,4 @@
-"""How the deadline scan scales: a synthetic caseload of N requests, the bare overdue query against the full scan.
+"""How the deadline scan scales: a synthetic caseload of N requests, the bare overdue query against the scan.
 
     python tests/bench/bench_scan.py --engine sqlite --cases 1000000
     python tests/bench/bench_scan.py --engine postgresql --cases 1000000
@@ -6,16 +6,21 @@
 For N/10 and N cases in turn, a throwaway database (a SQLite file in a temporary directory, or a uniquely named
 PostgreSQL database that is dropped afterwards) is migrated and bulk-loaded: each request has one or two open
 statutory deadlines and about half have one already met, about a fifth of the open ones are overdue, and start
-dates are spread over the last two years; the alerts table is empty, as on the day the service goes live. After
-VACUUM and ANALYZE a fresh process times
+dates are spread over the last two years, each deadline recorded on the day it started; the alerts table is
+empty, as on the day the service goes live. After VACUUM and ANALYZE, one fresh process times
 
 - the bare query that finds the overdue rows (open, a duty, due before today), fetched in full, best of three;
-- the scan (``casework.scan.run_scan``) once on the empty alerts table, with the mail server pointed at a closed
-  port and no user with an email address, so no mail is queued or sent;
-- the scan again, when every alert already exists (the steady state of a twice-daily scan);
 
-and reports the process's peak RSS (ru_maxrss) before and after, plus the time of each statement the scan sent.
-Timing runs in a process of its own so that the peak RSS is the scan's, not the loader's.
+and another, which never holds those rows, times
+
+- the scan (``casework.scan.run_scan``) once on the empty alerts table, with the mail server pointed at a closed
+  port and no user with an email address, so no mail is queued or sent: every open deadline is read;
+- the scan again the same day, when every alert already exists (it builds on the first: a second daily run);
+- the next morning's scan, as of the day after (the steady state: it builds on the day before's and raises the
+  alerts for what fell due that day);
+
+and each reports its peak RSS (ru_maxrss), the scan process before and after scanning, plus the time of each
+statement the scan sent. Each stage is a process of its own so that a peak RSS is that stage's alone.
 """
 
 from __future__ import annotations
@@ -70,7 +75,12 @@ def _length(kind: str) -> int:
     return (due - dt.date(2025, 1, 6)).days
 
 
-def _open_deadline(rng: random.Random, case_id: int, kind: str, as_of: dt.date, now: dt.datetime) -> tuple[Any, ...]:
+def _recorded(on: dt.date) -> dt.datetime:
+    """A deadline row is written when the event that opens it is recorded: that working day."""
+    return dt.datetime.combine(on, dt.time(10, 0), dt.UTC)
+
+
+def _open_deadline(rng: random.Random, case_id: int, kind: str, as_of: dt.date) -> tuple[Any, ...]:
     """An open duty: overdue by up to a year (a fifth of them), or due between today and its full length away."""
     length = _length(kind)
     if rng.random() < OVERDUE_SHARE:
@@ -78,15 +88,15 @@ def _open_deadline(rng: random.Random, case_id: int, kind: str, as_of: dt.date, 
     else:
         starts = as_of - dt.timedelta(days=rng.randint(0, length))
     rule, citation, due = _rule(kind, starts)
-    return (case_id, kind, rule, citation, starts, due, None, True, now)
+    return (case_id, kind, rule, citation, starts, due, None, True, _recorded(starts))
 
 
-def _met_deadline(rng: random.Random, case_id: int, kind: str, received: dt.date, as_of: dt.date,
-                  now: dt.datetime) -> tuple[Any, ...] | None:
+def _met_deadline(rng: random.Random, case_id: int, kind: str, received: dt.date,
+                  as_of: dt.date) -> tuple[Any, ...] | None:
     """History: a duty already done, some days either side of its due date (never after today)."""
     rule, citation, due = _rule(kind, received)
     met = min(due + dt.timedelta(days=rng.randint(-20, 10)), as_of)
-    return (case_id, kind, rule, citation, received, due, met, True, now) if met >= received else None
+    return (case_id, kind, rule, citation, received, due, met, True, _recorded(received)) if met >= received else None
 
 
 def caseload(cases: int, as_of: dt.date, caseworkers: list[int]) -> Iterator[tuple[list[tuple], list[tuple]]]:
@@ -96,7 +106,6 @@ def caseload(cases: int, as_of: dt.date, caseworkers: list[int]) -> Iterator[tup
     assessments (decisions to issue and final plans open; the decision to assess met): 1.5 open duties a request.
     """
     rng = random.Random(SEED)
-    now = dt.datetime.now(dt.UTC)
     needs = ("ASD", "SEMH", "SLCN", "MLD", "SPLD", "PD", "HI", "VI", "SLD", "OTH")
     for first in range(1, cases + 1, CHUNK):
         case_rows, deadline_rows = [], []
@@ -106,10 +115,11 @@ def caseload(cases: int, as_of: dt.date, caseworkers: list[int]) -> Iterator[tup
             state = "plan_maintained" if plan else "assessment"
             born = received - dt.timedelta(days=rng.randint(365, 6000))
             case_rows.append((case_id, f"EHC-{received.year}-{case_id:07d}", state, 1, "Synthetic", f"Child{case_id}",
-                              born, rng.choice(needs), received, "parent", rng.choice(caseworkers), received, now))
+                              born, rng.choice(needs), received, "parent", rng.choice(caseworkers), received,
+                              _recorded(received)))
             for kind in (("annual_review",) if plan else ("issue_decision", "final_plan")):
-                deadline_rows.append(_open_deadline(rng, case_id, kind, as_of, now))
-            met = _met_deadline(rng, case_id, "final_plan" if plan else "decision_to_assess", received, as_of, now)
+                deadline_rows.append(_open_deadline(rng, case_id, kind, as_of))
+            met = _met_deadline(rng, case_id, "final_plan" if plan else "decision_to_assess", received, as_of)
             if met is not None:
                 deadline_rows.append(met)
         yield case_rows, deadline_rows
@@ -208,8 +218,29 @@ class StatementClock:
         self.seconds[key] = self.seconds.get(key, 0.0) + time.perf_counter() - self._started.pop()
 
 
-def measure(url: str, as_of: dt.date) -> dict[str, Any]:
-    """Time the bare query and the scan in this (fresh) process."""
+def measure_bare(url: str, as_of: dt.date) -> dict[str, Any]:
+    """Time the bare query in this (fresh) process, best of three, and its peak RSS."""
+    from sqlalchemy import text
+
+    from casework.db import Database
+
+    db = Database(url)
+    with db.engine.connect() as conn:
+        deadlines = conn.scalar(text("SELECT count(*) FROM deadlines"))
+        cases = conn.scalar(text("SELECT count(*) FROM cases"))
+    bare, overdue_rows = [], 0
+    for _ in range(3):
+        with db.engine.connect() as conn:
+            started = time.perf_counter()
+            overdue_rows = len(conn.execute(text(BARE_QUERY), {"as_of": as_of}).all())
+            bare.append(time.perf_counter() - started)
+    db.dispose()
+    return {"cases": cases, "deadlines": deadlines, "overdue": overdue_rows, "bare_seconds": min(bare),
+            "bare_first_seconds": bare[0], "bare_rss_mib": _peak_rss_mib()}
+
+
+def measure(url: str, as_of: dt.date, overdue_rows: int) -> dict[str, Any]:
+    """Time the three scans in this (fresh) process, which never fetched the bare query's rows."""
     from sqlalchemy import text
 
     from casework import scan
@@ -217,20 +248,11 @@ def measure(url: str, as_of: dt.date) -> dict[str, Any]:
     from casework.db import Database
     from casework.policy import Policy
 
-    rss_start = _peak_rss_mib()
     settings = load_settings(env={"EHCP_DATABASE_URL": url, "EHCP_MAIL_HOST": "127.0.0.1",
                                   "EHCP_MAIL_PORT": str(_closed_port())})
     db = Database(url, Policy.from_settings(settings))
     with db.engine.connect() as conn:
-        deadlines = conn.scalar(text("SELECT count(*) FROM deadlines"))
-        cases = conn.scalar(text("SELECT count(*) FROM cases"))
         assert conn.scalar(text("SELECT count(*) FROM alerts")) == 0
-    bare, overdue_rows = [], 0
-    for _ in range(3):
-        with db.engine.connect() as conn:
-            started = time.perf_counter()
-            overdue_rows = len(conn.execute(text(BARE_QUERY), {"as_of": as_of}).all())
-            bare.append(time.perf_counter() - started)
     rss_before_scan = _peak_rss_mib()
     statements = StatementClock(db.engine)
     started = time.perf_counter()
@@ -242,16 +264,31 @@ def measure(url: str, as_of: dt.date) -> dict[str, Any]:
     started = time.perf_counter()
     again = scan.run_scan(db, settings, as_of=as_of)
     repeat_seconds = time.perf_counter() - started
+    repeat_statements = dict(statements.seconds)
+    statements.seconds.clear()
+    tomorrow = as_of + dt.timedelta(days=1)
+    with db.engine.connect() as conn:
+        falling_due = conn.scalar(text(BARE_QUERY.replace("SELECT id", "SELECT count(*)").replace(
+            "due_on < :as_of", "due_on = :as_of")), {"as_of": as_of})
+    started = time.perf_counter()
+    next_day = scan.run_scan(db, settings, as_of=tomorrow)
+    next_day_seconds = time.perf_counter() - started
     assert result["overdue"] == overdue_rows == result["new_alerts"], (result, overdue_rows)
     assert again["new_alerts"] == again["new_warnings"] == 0 and result["emails_sent"] == 0
+    assert next_day["new_alerts"] == falling_due and next_day["overdue"] == overdue_rows + falling_due, next_day
+    with db.engine.connect() as conn:
+        full_scans = list(conn.scalars(text("SELECT full_scan FROM scan_runs ORDER BY id")))
+    assert full_scans == [True, False, False], full_scans  # only the first read every open deadline
     db.dispose()
-    return {"cases": cases, "deadlines": deadlines, "overdue": overdue_rows, "due_soon": result["new_warnings"],
-            "bare_seconds": min(bare), "bare_first_seconds": bare[0], "scan_seconds": scan_seconds,
-            "repeat_scan_seconds": repeat_seconds, "ratio": scan_seconds / min(bare),
-            "rss_start_mib": rss_start, "rss_before_scan_mib": rss_before_scan, "rss_end_mib": rss_after_scan,
+    return {"due_soon": result["new_warnings"], "scan_seconds": scan_seconds,
+            "repeat_scan_seconds": repeat_seconds, "next_day_seconds": next_day_seconds,
+            "next_day_new_alerts": next_day["new_alerts"], "next_day_new_warnings": next_day["new_warnings"],
+            "rss_before_scan_mib": rss_before_scan, "rss_end_mib": rss_after_scan,
             "rss_end_after_repeat_mib": _peak_rss_mib(),
             "statements": {k: round(v, 3) for k, v in sorted(first_statements.items(), key=lambda kv: -kv[1])},
-            "repeat_statements": {k: round(v, 3) for k, v in sorted(statements.seconds.items(), key=lambda kv: -kv[1])}}
+            "repeat_statements": {k: round(v, 3) for k, v in sorted(repeat_statements.items(), key=lambda kv: -kv[1])},
+            "next_day_statements": {k: round(v, 3) for k, v in sorted(statements.seconds.items(),
+                                                                      key=lambda kv: -kv[1])}}
 
 
 # --------------------------------------------------------------------------------------------------- databases
@@ -304,7 +341,11 @@ def run_size(engine: str, cases: int, as_of: dt.date) -> dict[str, Any]:
         try:
             started = time.perf_counter()
             loaded = _child("--load", url, "--cases", str(cases), "--as-of", as_of.isoformat())
-            figures = _child("--measure", url, "--as-of", as_of.isoformat())
+            figures = _child("--measure-bare", url, "--as-of", as_of.isoformat())
+            figures |= _child("--measure", url, "--as-of", as_of.isoformat(), "--overdue", str(figures["overdue"]))
+            for ratio, seconds in (("ratio", "scan_seconds"), ("repeat_ratio", "repeat_scan_seconds"),
+                                   ("next_day_ratio", "next_day_seconds")):
+                figures[ratio] = figures[seconds] / figures["bare_seconds"]
             figures["load_seconds"] = time.perf_counter() - started
             figures["load_rss_mib"] = loaded["rss_mib"]
             return figures
@@ -320,10 +361,16 @@ def table(engine: str, runs: list[dict[str, Any]]) -> str:
             ("bare query, first (s)", "{:.3f}", "bare_first_seconds"), ("bare query, best of 3 (s)", "{:.3f}",
                                                                         "bare_seconds"),
             ("scan, empty alerts (s)", "{:.3f}", "scan_seconds"), ("scan / bare query", "{:.1f}x", "ratio"),
-            ("scan again, all alerts exist (s)", "{:.3f}", "repeat_scan_seconds"),
-            ("peak RSS at start (MiB)", "{:.0f}", "rss_start_mib"),
-            ("peak RSS after bare query (MiB)", "{:.0f}", "rss_before_scan_mib"),
-            ("peak RSS after scan (MiB)", "{:.0f}", "rss_end_mib")]
+            ("scan again same day (s)", "{:.3f}", "repeat_scan_seconds"), ("same day / bare query", "{:.2f}x",
+                                                                            "repeat_ratio"),
+            ("next day's scan (s)", "{:.3f}", "next_day_seconds"), ("next day / bare query", "{:.2f}x",
+                                                                    "next_day_ratio"),
+            ("next day's new overdue alerts", "{:,}", "next_day_new_alerts"),
+            ("next day's new warnings", "{:,}", "next_day_new_warnings"),
+            ("bare query process, peak RSS (MiB)", "{:.0f}", "bare_rss_mib"),
+            ("scan process, peak RSS before scanning (MiB)", "{:.0f}", "rss_before_scan_mib"),
+            ("scan process, after the first scan (MiB)", "{:.0f}", "rss_end_mib"),
+            ("scan process, after all three scans (MiB)", "{:.0f}", "rss_end_after_repeat_mib")]
     width = max(len(label) for label, _, _ in rows)
     out = [f"engine: {engine}"]
     out.append(f"{'':{width}}  " + "  ".join(f"{'N/10' if i == 0 and len(runs) > 1 else 'N':>12}"
@@ -335,6 +382,8 @@ def table(engine: str, runs: list[dict[str, Any]]) -> str:
         out += [f"  {seconds:8.3f}  {statement}" for statement, seconds in run["statements"].items()]
         out.append(f"statements of the repeat scan at {run['cases']:,} cases (s):")
         out += [f"  {seconds:8.3f}  {statement}" for statement, seconds in run["repeat_statements"].items()]
+        out.append(f"statements of the next day's scan at {run['cases']:,} cases (s):")
+        out += [f"  {seconds:8.3f}  {statement}" for statement, seconds in run["next_day_statements"].items()]
     return "\n".join(out)
 
 
@@ -344,7 +393,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=1_000_000, help="requests in the large run (N/10 runs first)")
     parser.add_argument("--only", action="store_true", help="run N only, not N/10 as well")
     parser.add_argument("--load", metavar="URL", help=argparse.SUPPRESS)  # the stages, each a process
+    parser.add_argument("--measure-bare", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--measure", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--overdue", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--drop", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today(), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -353,8 +404,11 @@ def main(argv: list[str] | None = None) -> int:
         loaded = load(args.load, args.cases, args.as_of)
         print(json.dumps({**loaded, "rss_mib": _peak_rss_mib()}))
         return 0
+    if args.measure_bare:
+        print(json.dumps(measure_bare(args.measure_bare, args.as_of)))
+        return 0
     if args.measure:
-        print(json.dumps(measure(args.measure, args.as_of)))
+        print(json.dumps(measure(args.measure, args.as_of, args.overdue)))
         return 0
     if args.drop:
         drop_database(args.drop)
