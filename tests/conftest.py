@@ -7,7 +7,6 @@ uniquely, so several runs on one server never meet) and emptied between tests.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import shutil
@@ -24,28 +23,13 @@ from casework.config import load_settings
 from casework.db import Database
 from casework.models import Base, User
 from casework.policy import Policy
+from tests.support import postgres_database
 
 ENGINE = os.environ.get("EHCP_TEST_DATABASE", "sqlite")
-PG_ADMIN_URL = os.environ.get("EHCP_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
 def pytest_report_header(config) -> str:
     return f"database engine under test: {ENGINE}"
-
-
-@contextlib.contextmanager
-def postgres_database(prefix: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database named uniquely (runs on one server never meet), dropped afterwards."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -1,17 +1,38 @@
-"""Helpers shared by tests: snapshots of a case and a path through the workflow."""
+"""Helpers shared by tests and benchmarks: scratch PostgreSQL databases, snapshots of a case, a path through
+the workflow."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from casework import operations as ops
 from casework.db import Database
 from casework.models import AuditEntry, Case, Deadline
 
 D = dt.date
+PG_ADMIN_URL = os.environ.get("EHCP_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+@contextlib.contextmanager
+def postgres_database(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database named uniquely (runs on one server never meet), dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def snapshot(db: Database, case_id: int) -> dict[str, Any]:

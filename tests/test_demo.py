@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from casework import accounts, demo, reports
 from casework.db import Database
 from casework.models import ADVICE_TYPES, AdviceRequest, AuditEntry, Case, Deadline, ExceptionRecord, Organisation, User
-from tests.conftest import ENGINE, postgres_database
+from tests.conftest import ENGINE
+from tests.support import postgres_database
 from workflows import ehcp
 
 TODAY = dt.date(2026, 3, 16)

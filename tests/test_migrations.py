@@ -10,7 +10,8 @@ from sqlalchemy.exc import DBAPIError
 from casework import operations as ops
 from casework.db import Database, alembic_config
 from casework.models import Base
-from tests.conftest import ENGINE, postgres_database
+from tests.conftest import ENGINE
+from tests.support import postgres_database
 
 
 @pytest.fixture

@@ -33,14 +33,12 @@ import contextlib
 import datetime as dt
 import functools
 import gc
-import os
 import random
 import resource
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -48,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import transitions
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import func, insert, select, text
 
 from casework import accounts, clock, operations, rules
 from casework.config import load_settings
@@ -59,7 +57,6 @@ from casework.models.deadline import STATUSES
 from casework.policy import Policy
 from workflows import ehcp
 
-PG_ADMIN_URL = os.environ.get("EHCP_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 CHUNK_CASES = 5_000
 CASEWORKERS = 40
 ADVISORY_BODIES = {
@@ -116,16 +113,11 @@ def temporary_database(engine_name: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix="ehcp-bench-") as directory:
             yield f"sqlite:///{Path(directory) / 'bench.db'}"
         return
-    name = f"ehcp_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script: the repository's tests package
+    from tests.support import postgres_database
+
+    with postgres_database("ehcp_bench") as url:
+        yield url
 
 
 # ----------------------------------------------------------------------------------------- synthetic caseload
