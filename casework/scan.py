@@ -9,8 +9,9 @@ Each scan leaves a ``scan_runs`` row in its own transaction. The next scan build
 earlier or equal date (under the same warning windows): every deadline that scan could see already has its
 alerts, so only two things can need one now: a due date or warning line crossed between the two dates (an
 index range on the due date), and a deadline recorded since (an event entered late can open a deadline already
-past due). A twice-daily scan therefore reads a day's worth of rows, not the whole caseload. With no such run,
-or when the clock has gone backwards, the scan reads every open deadline, as the first scan does.
+past due). A twice-daily scan therefore raises its alerts from a day's worth of rows, not the whole caseload
+(its summary still counts every overdue deadline, in one indexed count). With no such run, or when the clock
+has gone backwards, the scan reads every open deadline, as the first scan does.
 
 The alerts are committed before any mail is attempted: a mail server that is down delays the digests
 (they wait in the outbox for the next run), never the record that a statutory deadline was missed.
