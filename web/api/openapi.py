@@ -326,6 +326,20 @@ def _param(name: str, where: str, schema: dict[str, Any], description: str, requ
 CASE_ID = _param("case_id", "path", {"type": "integer"}, "the case's id")
 
 
+def _flag(name: str, description: str) -> dict:
+    """A true/false filter, as ``parsing.flag_param`` reads it."""
+    return _param(name, "query", {"type": "string", "enum": ["true", "false"]}, description)
+
+
+def _paging(items: str) -> list[dict]:
+    """page and per_page, as ``parsing.page_params`` reads them."""
+    return [
+        _param("page", "query", {"type": "integer", "minimum": 1}, "page number, from 1"),
+        _param("per_page", "query", {"type": "integer", "minimum": 1, "maximum": parsing.MAX_PER_PAGE},
+               f"{items} per page (at most {parsing.MAX_PER_PAGE})"),
+    ]
+
+
 def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
@@ -369,19 +383,8 @@ def document() -> dict[str, Any]:
                 "operationId": "listCases",
                 "parameters": [
                     _param("state", "query", {"type": "string", "enum": list(ehcp.STATES)}, "only this state"),
-                    _param(
-                        "overdue",
-                        "query",
-                        {"type": "string", "enum": ["true", "false"]},
-                        "only cases with (true) or without (false) an overdue deadline",
-                    ),
-                    _param("page", "query", {"type": "integer", "minimum": 1}, "page number, from 1"),
-                    _param(
-                        "per_page",
-                        "query",
-                        {"type": "integer", "minimum": 1, "maximum": 100},
-                        "cases per page (at most 100)",
-                    ),
+                    _flag("overdue", "only cases with (true) or without (false) an overdue deadline"),
+                    *_paging("cases"),
                 ],
                 "responses": _responses("200", page, "A page of case summaries", "400", "403"),
             },
@@ -450,19 +453,8 @@ def document() -> dict[str, Any]:
                 "operationId": "listAlerts",
                 "parameters": [
                     _param("kind", "query", {"type": "string", "enum": ["overdue", "due_soon"]}, "alert kind"),
-                    _param(
-                        "acknowledged",
-                        "query",
-                        {"type": "string", "enum": ["true", "false"]},
-                        "only alerts someone has (true) or has not yet (false) acknowledged",
-                    ),
-                    _param("page", "query", {"type": "integer", "minimum": 1}, "page number, from 1"),
-                    _param(
-                        "per_page",
-                        "query",
-                        {"type": "integer", "minimum": 1, "maximum": 100},
-                        "alerts per page (at most 100)",
-                    ),
+                    _flag("acknowledged", "only alerts someone has (true) or has not yet (false) acknowledged"),
+                    *_paging("alerts"),
                 ],
                 "responses": _responses("200", alert_list, "Alerts, newest first", "400", "403"),
             }
