@@ -9,7 +9,7 @@ the browser's service runs on the real clock.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from playwright.sync_api import Locator, Page, Response, expect
 from sqlalchemy import select
@@ -42,21 +42,22 @@ def fill_day(page: Page, legend: str, day: dt.date) -> None:
     fill_date(page, legend, day.day, day.month, day.year)
 
 
-def press(page: Page, button: str) -> Response:
-    """Click a button that sends a form, and return the response the browser ended on."""
+def _click_and_land(page: Page, role: Literal["button", "link"], name: str) -> Response:
+    """Click a control that leaves the page, and return the response the browser ended on."""
     with page.expect_navigation() as navigation:
-        page.get_by_role("button", name=button, exact=True).click()
+        page.get_by_role(role, name=name, exact=True).click()
     response = navigation.value
     assert response is not None
     return response
+
+
+def press(page: Page, button: str) -> Response:
+    """Send a form with one of its buttons."""
+    return _click_and_land(page, "button", button)
 
 
 def follow(page: Page, link: str) -> Response:
-    with page.expect_navigation() as navigation:
-        page.get_by_role("link", name=link, exact=True).click()
-    response = navigation.value
-    assert response is not None
-    return response
+    return _click_and_land(page, "link", link)
 
 
 def visit(page: Page, path: str) -> Response:
