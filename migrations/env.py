@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from casework.db import make_engine
+from casework.core.db import make_engine
 from casework.models import Base
 
 config = context.config

@@ -19,10 +19,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from casework import accounts, operations
-from casework.config import load_settings
-from casework.db import Database
+from casework.core.db import Database
+from casework.core.policy import Policy
+from casework.core.settings import load_settings
 from casework.models import Base, User
-from casework.policy import Policy
 from tests.support import postgres_database
 
 ENGINE = os.environ.get("EHCP_TEST_DATABASE", "sqlite")

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import create_engine, select, text
 
 from casework import operations as ops
-from casework.db import Database
+from casework.core.db import Database
 from casework.models import AuditEntry, Case, Deadline
 
 D = dt.date

@@ -22,7 +22,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, inspect, select, text
 
 from casework import accounts
-from casework.db import Database, alembic_config
+from casework.core.db import Database, alembic_config
 from casework.models import ROLES, Alert, ApiToken, Base, Organisation, User
 
 EHCP = Path(sys.executable).with_name("ehcp")

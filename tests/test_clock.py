@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from casework import clock, rules
-from casework.clock import Counting
+from casework.core import clock
+from casework.core.clock import Counting
+from casework.law import rules
 
 D = dt.date
 

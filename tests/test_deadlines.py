@@ -6,9 +6,9 @@ import itertools
 from sqlalchemy import select
 
 from casework import operations as ops
-from casework.deadlines import status, status_sql
+from casework.core.policy import Policy
+from casework.deadlines.status import status, status_sql
 from casework.models import Deadline
-from casework.policy import Policy
 from tests.support import to_final_plan
 
 D = dt.date

@@ -11,9 +11,11 @@ import freezegun
 import pytest
 from sqlalchemy import func, select
 
-from casework import accounts, demo, reports
-from casework.db import Database
+from casework import accounts
+from casework.core.db import Database
+from casework.imports import demo
 from casework.models import ADVICE_TYPES, AdviceRequest, AuditEntry, Case, Deadline, ExceptionRecord, Organisation, User
+from casework.reporting import timeliness as reports
 from tests.conftest import ENGINE
 from tests.support import postgres_database
 from workflows import ehcp

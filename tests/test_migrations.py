@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from casework import operations as ops
-from casework.db import Database, alembic_config
+from casework.core.db import Database, alembic_config
 from casework.models import Base
 from tests.conftest import ENGINE
 from tests.support import postgres_database

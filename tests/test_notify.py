@@ -22,7 +22,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import func, select
 
 from casework import operations as ops
-from casework import scan
+from casework.alerts import scan
 from casework.models import AdviceRequest, Alert, AlertDelivery, OutboxMail, User
 
 D = dt.date

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from casework import operations as ops
-from casework.deadlines import excused, status
-from casework.errors import Conflict, EventNotAllowed, Invalid, NotFound
+from casework.core.errors import Conflict, EventNotAllowed, Invalid, NotFound
+from casework.deadlines.status import excused, status
 from casework.models import AuditEntry
 from tests.support import by_kind, snapshot, to_final_plan
 

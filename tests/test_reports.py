@@ -30,9 +30,9 @@ from typing import Any
 import pytest
 
 from casework import operations as ops
-from casework import reports
-from casework.db import Database
+from casework.core.db import Database
 from casework.models import Case
+from casework.reporting import timeliness as reports
 
 D = dt.date
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from casework import rules
+from casework.law import rules
 
 D = dt.date
 DEADLINE_RULES = {"R1.1", "R2.1", "R3.1", "R4.1", "R5.1", "R7.1", "R7.7", "R7.8", "R7.11", "R8.1", "R8.2"}

@@ -23,10 +23,11 @@ import pytest
 from sqlalchemy import func, select
 
 from casework import operations as ops
-from casework import rules, scan
-from casework.db import Database
+from casework.alerts import scan
+from casework.core.db import Database
+from casework.core.policy import Policy
+from casework.law import rules
 from casework.models import ADVICE_TYPES, Alert, Case, Deadline, ScanRun
-from casework.policy import Policy
 from tests.support import to_final_plan
 
 D = dt.date

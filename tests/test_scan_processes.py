@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from casework import operations as ops
-from casework.config import REPO_ROOT
+from casework.core.settings import REPO_ROOT
 from casework.models import Alert, AlertDelivery, Deadline, OutboxMail
 
 D = dt.date

@@ -14,10 +14,10 @@ import freezegun
 from sqlalchemy import func, select
 
 from casework import operations as ops
-from casework import scan
-from casework.db import Database
+from casework.alerts import scan
+from casework.core.db import Database
+from casework.core.policy import Policy
 from casework.models import Alert, Case, ScanRun
-from casework.policy import Policy
 
 D = dt.date
 DAY = dt.timedelta(days=1)

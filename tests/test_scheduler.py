@@ -29,12 +29,13 @@ from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import func, insert, select, text
 
 from casework import operations as ops
-from casework import rules, scheduler
-from casework.config import REPO_ROOT
-from casework.db import Database
-from casework.errors import CaseworkError
+from casework.core.db import Database
+from casework.core.errors import CaseworkError
+from casework.core.policy import Policy
+from casework.core.settings import REPO_ROOT
+from casework.jobs import scheduler
+from casework.law import rules
 from casework.models import AdviceRequest, Alert, AlertDelivery, AuditEntry, Case, Deadline, OutboxMail, User
-from casework.policy import Policy
 
 DAY = dt.timedelta(days=1)
 PROCESS_TIMEOUT = 120  # seconds; generous for a shared two-core machine, never a measure of speed
@@ -236,8 +237,8 @@ def _lock_holder(database_url: str) -> subprocess.Popen[str]:
     """Another process that takes the scan lock, says so, and keeps it until its stdin closes or it is killed."""
     code = textwrap.dedent(f"""
         import sys
-        from casework.db import Database
-        from casework.scheduler import scan_lock
+        from casework.core.db import Database
+        from casework.jobs.scheduler import scan_lock
         with scan_lock(Database({database_url!r})) as held:
             print("held" if held else "refused", flush=True)
             sys.stdin.read()

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from casework import operations as ops
-from casework.deadlines import status
+from casework.deadlines.status import status
 
 D = dt.date
 

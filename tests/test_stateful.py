@@ -10,8 +10,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from sqlalchemy import func, select
 
 from casework import operations as ops
-from casework.db import Database
-from casework.errors import CaseworkError, EventNotAllowed
+from casework.core.db import Database
+from casework.core.errors import CaseworkError, EventNotAllowed
 from casework.models import AuditEntry, Case, Deadline
 from tests.support import snapshot
 from workflows import ehcp

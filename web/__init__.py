@@ -11,10 +11,10 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from casework import accounts
-from casework.config import load_settings
-from casework.db import Database
+from casework.core.db import Database
+from casework.core.policy import Policy
+from casework.core.settings import load_settings
 from casework.models import User
-from casework.policy import Policy
 
 
 def create_app(settings: dict[str, Any] | None = None, db: Database | None = None) -> Flask:

@@ -14,7 +14,7 @@ from typing import Any
 
 from transitions import EventData, Machine
 
-from casework import clock
+from casework.core import clock
 
 STATES: tuple[str, ...] = (
     "request_received",

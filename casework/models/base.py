@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from casework import clock
+from casework.core import clock
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from casework import operations as ops
-from casework import scan
+from casework.alerts import scan
 from tests.api.conftest import Api
 
 D = dt.date

@@ -48,13 +48,15 @@ from typing import Any
 import transitions
 from sqlalchemy import func, insert, select, text
 
-from casework import accounts, clock, operations, rules
-from casework.config import load_settings
-from casework.db import Database
-from casework.deadlines import status, status_sql
+from casework import accounts, operations
+from casework.core import clock
+from casework.core.db import Database
+from casework.core.policy import Policy
+from casework.core.settings import load_settings
+from casework.deadlines.status import status, status_sql
+from casework.law import rules
 from casework.models import AdviceRequest, AuditEntry, Case, Deadline, User
 from casework.models.deadline import STATUSES
-from casework.policy import Policy
 from workflows import ehcp
 
 CHUNK_CASES = 5_000

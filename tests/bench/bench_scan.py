@@ -62,8 +62,8 @@ DEADLINE_COLUMNS = ("case_id", "kind", "rule", "citation", "starts_on", "due_on"
 @functools.cache
 def _rule(kind: str, starts_on: dt.date) -> tuple[str, str, dt.date]:
     """The rule id, citation and due date the operations would give a deadline of this kind and start."""
-    from casework import rules
-    from casework.clock import STATUTORY
+    from casework.core.clock import STATUTORY
+    from casework.law import rules
 
     rule = rules.rule_in_force(rules.DEADLINE_KINDS[kind].rule_ids[0], starts_on)
     return rule.id, rule.citation, rule.due_on(starts_on, STATUTORY)
@@ -133,7 +133,7 @@ def load(url: str, cases: int, as_of: dt.date) -> dict[str, int]:
     """Migrate, bulk-load through the driver (COPY on PostgreSQL, executemany on SQLite), VACUUM and ANALYZE."""
     from sqlalchemy import text
 
-    from casework.db import Database
+    from casework.core.db import Database
 
     db = Database(url)
     db.upgrade()
@@ -222,7 +222,7 @@ def measure_bare(url: str, as_of: dt.date) -> dict[str, Any]:
     """Time the bare query in this (fresh) process, best of three, and its peak RSS."""
     from sqlalchemy import text
 
-    from casework.db import Database
+    from casework.core.db import Database
 
     db = Database(url)
     with db.engine.connect() as conn:
@@ -243,10 +243,10 @@ def measure(url: str, as_of: dt.date, overdue_rows: int) -> dict[str, Any]:
     """Time the three scans in this (fresh) process, which never fetched the bare query's rows."""
     from sqlalchemy import text
 
-    from casework import scan
-    from casework.config import load_settings
-    from casework.db import Database
-    from casework.policy import Policy
+    from casework.alerts import scan
+    from casework.core.db import Database
+    from casework.core.policy import Policy
+    from casework.core.settings import load_settings
 
     settings = load_settings(env={"EHCP_DATABASE_URL": url, "EHCP_MAIL_HOST": "127.0.0.1",
                                   "EHCP_MAIL_PORT": str(_closed_port())})

@@ -402,7 +402,7 @@ def test_a_manager_sees_overdue_work_alerts_and_timeliness_by_year(page: Page, l
         reviews = {d.case_id: d.due_on
                    for d in session.scalars(select(Deadline).where(Deadline.kind == "annual_review"))}
     assert all(due < today for due in reviews.values())
-    from casework import scan
+    from casework.alerts import scan
 
     summary = scan.run_scan(db, settings)
     assert summary["new_alerts"] == 6

@@ -12,9 +12,10 @@ from typing import Any
 from flask import g, jsonify
 from sqlalchemy import Select, func, select
 
-from casework import authz, clock
-from casework.alert_audience import AUDIENCE_ROLES, alerts_for
-from casework.errors import NotFound
+from casework import access as authz
+from casework.alerts.audience import AUDIENCE_ROLES, alerts_for
+from casework.core import clock
+from casework.core.errors import NotFound
 from casework.models import ALERT_KINDS, Alert, Case, Deadline, User
 from web import database
 from web.api import parsing

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from casework import rules
+from casework.law import rules
 from casework.models import ADVICE_TYPES, PRIMARY_NEEDS, REQUESTERS, STATUSES
 from web.api import parsing
 from workflows import ehcp

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import request
 
-from casework.errors import MalformedInput
+from casework.core.errors import MalformedInput
 
 
 def json_body() -> dict[str, Any]:

@@ -6,8 +6,9 @@ import re
 
 from flask import g, jsonify, request
 
-from casework import authz, reports
-from casework.errors import MalformedInput
+from casework import access as authz
+from casework.core.errors import MalformedInput
+from casework.reporting import timeliness as reports
 from web import database
 from web.api.views import api
 

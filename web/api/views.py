@@ -11,8 +11,11 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy import exists, func, select
 from werkzeug.exceptions import HTTPException
 
-from casework import accounts, authz, casefile, clock, operations
-from casework.errors import CaseworkError, MalformedInput, NotFound, Unauthenticated
+from casework import access as authz
+from casework import accounts, operations
+from casework.cases import casefile
+from casework.core import clock
+from casework.core.errors import CaseworkError, MalformedInput, NotFound, Unauthenticated
 from casework.models import AdviceRequest, Case, Deadline
 from web import database
 from web.api import parsing

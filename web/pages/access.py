@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import current_user, login_required
 
-from casework import authz
+from casework import access as authz
 
 
 def section(name: str, roles: frozenset[str], what: str, url_prefix: str) -> Blueprint:

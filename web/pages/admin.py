@@ -9,8 +9,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from sqlalchemy import select
 
-from casework import accounts, authz
-from casework.errors import CaseworkError
+from casework import access as authz
+from casework import accounts
+from casework.core.errors import CaseworkError
 from casework.models import User
 from web import database
 from web.pages.access import section

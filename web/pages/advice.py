@@ -9,8 +9,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from casework import authz, casefile, clock, operations
-from casework.errors import CaseworkError
+from casework import access as authz
+from casework import operations
+from casework.cases import casefile
+from casework.core import clock
+from casework.core.errors import CaseworkError
 from casework.models import AdviceRequest
 from web import database
 from web.pages.access import section

@@ -17,7 +17,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from casework import accounts, clock
+from casework import accounts
+from casework.core import clock
 from casework.models import User
 from web import database
 from web.pages.forms import SignInForm, error_list

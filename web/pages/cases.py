@@ -14,9 +14,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import exists, func, or_, select
 
-from casework import authz, casefile, clock, operations
-from casework import deadlines as deadline_status
-from casework.errors import CaseworkError, Conflict, EventNotAllowed
+from casework import access as authz
+from casework import operations
+from casework.cases import casefile
+from casework.core import clock
+from casework.core.errors import CaseworkError, Conflict, EventNotAllowed
+from casework.deadlines import status as deadline_status
 from casework.models import Case, Deadline, User
 from web import database
 from web.pages import presenters as p

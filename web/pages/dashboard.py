@@ -9,8 +9,10 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from sqlalchemy import func, select
 
-from casework import authz, clock, reports
+from casework import access as authz
+from casework.core import clock
 from casework.models import Alert, Case, Deadline
+from casework.reporting import timeliness as reports
 from web import database
 from web.pages import charts
 from web.pages.access import section

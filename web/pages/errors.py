@@ -12,7 +12,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from casework.errors import CaseworkError
+from casework.core.errors import CaseworkError
 
 PAGES: dict[int, tuple[str, str]] = {
     400: ("Sorry, there is a problem with that request",

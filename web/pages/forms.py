@@ -25,8 +25,8 @@ from wtforms import Field, HiddenField, PasswordField, RadioField, SelectField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from casework import rules
 from casework.accounts import MIN_PASSWORD_LENGTH
+from casework.law import rules
 from casework.models import ADVICE_TYPES, PRIMARY_NEEDS, REQUESTERS, ROLES
 from web.pages import presenters as p
 

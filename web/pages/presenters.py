@@ -12,7 +12,8 @@ from typing import Any
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
-from casework import clock, rules
+from casework.core import clock
+from casework.law import rules
 from casework.models import ADVICE_TYPES
 from web import csp_nonce
 from workflows import ehcp

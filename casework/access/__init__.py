@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, select
 
-from casework.errors import Forbidden
+from casework.core.errors import Forbidden
 from casework.models import AdviceRequest, Case, User
 
 CASE_ROLES = frozenset({"caseworker", "manager"})

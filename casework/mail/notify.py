@@ -28,9 +28,10 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from casework import clock, rules
-from casework.alert_audience import AUDIENCE_ROLES, alerts_for
-from casework.db import Database
+from casework.alerts.audience import AUDIENCE_ROLES, alerts_for
+from casework.core import clock
+from casework.core.db import Database
+from casework.law import rules
 from casework.models import AdviceRequest, AlertDelivery, Case, Deadline, OutboxMail, User
 
 logger = logging.getLogger("casework.notify")

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, and_, case, literal, or_
 
-from casework import rules
+from casework.core.policy import Policy
+from casework.law import rules
 from casework.models import Deadline, ExceptionRecord
-from casework.policy import Policy
 
 LATE = ("overdue", "met_late")
 

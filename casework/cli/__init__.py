@@ -17,11 +17,11 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from casework import accounts
-from casework.config import load_settings
-from casework.db import Database
-from casework.errors import CaseworkError
+from casework.core.db import Database
+from casework.core.errors import CaseworkError
+from casework.core.policy import Policy
+from casework.core.settings import load_settings
 from casework.models import ROLES
-from casework.policy import Policy
 
 
 class UsageError(Exception):
@@ -81,7 +81,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from casework import scan
+    from casework.alerts import scan
 
     settings = load_settings()
     result = scan.run_scan(open_database(settings), settings, as_of=args.as_of)
@@ -90,14 +90,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
-    from casework import scheduler
+    from casework.jobs import scheduler
 
     scheduler.run(load_settings())
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from casework import demo
+    from casework.imports import demo
 
     demo.load(open_database(), seed=args.seed)
     return 0

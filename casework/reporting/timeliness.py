@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, extract, func, select
 from sqlalchemy.orm import Session
 
-from casework import deadlines
+from casework.core.policy import Policy
+from casework.deadlines import status as deadlines
 from casework.models import ADVICE_TYPES, AdviceRequest, Case, Deadline, ExceptionRecord
-from casework.policy import Policy
 from workflows import ehcp
 
 NEW_PLAN_KIND = "final_plan"

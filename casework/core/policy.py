@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from casework.clock import Counting
+from casework.core.clock import Counting
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from casework import clock
-from casework.clock import Counting
+from casework.core import clock
+from casework.core.clock import Counting
 
 CFA_COMMENCED = dt.date(2014, 9, 1)
 

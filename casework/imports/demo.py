@@ -22,8 +22,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from casework import accounts, clock, operations
-from casework.db import Database
+from casework import accounts, operations
+from casework.core import clock
+from casework.core.db import Database
 from casework.models import User
 from workflows import ehcp
 

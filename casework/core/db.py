@@ -16,8 +16,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from casework.config import REPO_ROOT
-from casework.policy import Policy
+from casework.core.policy import Policy
+from casework.core.settings import REPO_ROOT
 
 MIGRATIONS = REPO_ROOT / "migrations"
 

@@ -30,10 +30,12 @@ from sqlalchemy import Date, DateTime, Insert, and_, case, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from casework import clock, notify, rules
-from casework.db import Database
+from casework.core import clock
+from casework.core.db import Database
+from casework.core.policy import Policy
+from casework.law import rules
+from casework.mail import notify
 from casework.models import Alert, Deadline, ScanRun
-from casework.policy import Policy
 
 logger = logging.getLogger("casework.scan")
 

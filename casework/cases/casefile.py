@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework import deadlines as deadline_status
+from casework.core.policy import Policy
+from casework.deadlines import status as deadline_status
 from casework.models import AdviceRequest, AuditEntry, Case, Deadline
-from casework.policy import Policy
 from workflows import ehcp
 
 

@@ -40,10 +40,10 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from casework import scan
-from casework.db import Database
-from casework.errors import CaseworkError
-from casework.policy import Policy
+from casework.alerts import scan
+from casework.core.db import Database
+from casework.core.errors import CaseworkError
+from casework.core.policy import Policy
 
 logger = logging.getLogger("casework.scheduler")
 

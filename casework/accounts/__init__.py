@@ -10,8 +10,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from casework.db import Database
-from casework.errors import Invalid, NotFound
+from casework.core.db import Database
+from casework.core.errors import Invalid, NotFound
 from casework.models import ROLES, ApiToken, Organisation, User
 
 _hasher = PasswordHasher()
