@@ -13,13 +13,17 @@ CONTRACT = {  # event -> states it may fire from (contract.md)
     "agree_to_assess": {"request_received"},
     "refuse_to_assess": {"request_received"},
     "request_advice": {"assessment"},
-    "record_advice": {"assessment", "drafting", "draft_issued"},
+    # late advice is still advice: recordable (or the request cancelled) in any state while it is outstanding
+    "record_advice": set(ehcp.STATES),
+    "void_advice_request": set(ehcp.STATES),
     "decide_to_issue": {"assessment"},
     "decide_not_to_issue": {"assessment"},
     "issue_draft": {"drafting"},
     "issue_final": {"draft_issued"},
     "record_exception": {"request_received", "assessment", "drafting", "draft_issued", "plan_maintained",
                          "under_review", "amending"},
+    "withdraw_exception": {"request_received", "assessment", "drafting", "draft_issued", "plan_maintained",
+                           "under_review", "amending"},
     "set_phase_transfer": {"plan_maintained"},
     "hold_review_meeting": {"plan_maintained"},
     "record_review_report": {"under_review"},
@@ -41,9 +45,15 @@ def test_allowed_events_per_state_match_the_contract():
         assert set(ehcp.allowed_events(state)) == expected, state
 
 
-def test_terminal_states_allow_nothing():
+def test_terminal_states_allow_only_advice_still_owed():
     for state in ("refused_to_assess", "not_issued", "ceased", "withdrawn"):
-        assert ehcp.allowed_events(state) == []
+        assert ehcp.allowed_events(state) == ["record_advice", "void_advice_request"]
+
+
+def test_a_closed_case_with_no_advice_owed_allows_nothing(db, new_case):
+    case = new_case(D(2024, 9, 2))
+    case = ops.withdraw(db, case.id, actor=None, on=D(2024, 9, 10), reason="Family moved away")
+    assert ops.allowed_events(case) == []
 
 
 def test_review_outcome_chooses_the_destination():

@@ -29,9 +29,25 @@ STATES: tuple[str, ...] = (
     "ceased",
     "withdrawn",
 )
+# Each state in the words a caseworker uses; every message and page shows these, never the names above.
+STATE_LABELS: dict[str, str] = {
+    "request_received": "Request received",
+    "assessment": "Assessment",
+    "refused_to_assess": "Refused to assess",
+    "not_issued": "Plan not issued",
+    "drafting": "Drafting plan",
+    "draft_issued": "Draft issued",
+    "plan_maintained": "Plan maintained",
+    "under_review": "Under review",
+    "amending": "Amending plan",
+    "ceased": "Plan ceased",
+    "withdrawn": "Withdrawn",
+}
 INITIAL = "request_received"
 TERMINAL_STATES = frozenset({"refused_to_assess", "not_issued", "ceased", "withdrawn"})
 OPEN_STATES = tuple(s for s in STATES if s not in TERMINAL_STATES)
+# Advice may be requested only while assessing, but late advice is still advice: it can be recorded (or the
+# request cancelled) in any state while it is outstanding, which the operations check case by case.
 ADVICE_STATES = ("assessment", "drafting", "draft_issued")
 WITHDRAWABLE = ("request_received", "assessment", "drafting", "draft_issued")
 
@@ -80,12 +96,14 @@ TRANSITIONS: tuple[tuple[str, tuple[str, ...], str | None, tuple[Guard, ...]], .
     ("agree_to_assess", ("request_received",), "assessment", ()),
     ("refuse_to_assess", ("request_received",), "refused_to_assess", ()),
     ("request_advice", ("assessment",), None, ()),
-    ("record_advice", ADVICE_STATES, None, ()),
+    ("record_advice", STATES, None, ()),
+    ("void_advice_request", STATES, None, ()),
     ("decide_to_issue", ("assessment",), "drafting", ()),
     ("decide_not_to_issue", ("assessment",), "not_issued", ()),
     ("issue_draft", ("drafting",), "draft_issued", ()),
     ("issue_final", ("draft_issued",), "plan_maintained", (REPRESENTATIONS_CLOSED,)),
     ("record_exception", OPEN_STATES, None, ()),
+    ("withdraw_exception", OPEN_STATES, None, ()),
     ("set_phase_transfer", ("plan_maintained",), None, ()),
     ("hold_review_meeting", ("plan_maintained",), "under_review", ()),
     ("record_review_report", ("under_review",), None, ()),
@@ -122,6 +140,11 @@ def _build_machine() -> Machine:
 
 
 MACHINE = _build_machine()
+
+
+def moves_case(event: str) -> bool:
+    """Whether the event takes the case to another state (its date may not precede the last such event)."""
+    return any(e == event and dest is not None for e, _, dest, _ in TRANSITIONS)
 
 
 def allowed_events(state: str) -> list[str]:

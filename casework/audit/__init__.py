@@ -12,7 +12,8 @@ from casework.models import AuditEntry, Case, User
 SYSTEM_ACTOR = "system"
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A field value as the trail stores it (JSON): dates as YYYY-MM-DD."""
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -26,7 +27,7 @@ def record(session: Session, *, case: Case | None, actor: User | None, event: st
         actor=actor.username if actor is not None else SYSTEM_ACTOR,
         event=event,
         on=on,
-        fields={k: _jsonable(v) for k, v in fields.items() if v is not None},
+        fields={k: jsonable(v) for k, v in fields.items() if v is not None},
         state_before=state_before,
         state_after=state_after,
         version_after=case.version if case is not None else None,

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework.cases import operations
 from casework.core.policy import Policy
 from casework.deadlines import status as deadline_status
-from casework.models import AdviceRequest, AuditEntry, Case, Deadline
+from casework.models import AdviceRequest, AuditEntry, Case, Deadline, ExceptionRecord
 from workflows import ehcp
 
 
@@ -18,12 +19,17 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _by(day: dt.date | None, as_of: dt.date) -> dt.date | None:
+    """A fact's date if it had happened by ``as_of``; a case shown as it stood knows nothing later."""
+    return day if day is not None and day <= as_of else None
+
+
 def deadline_dict(d: Deadline, as_of: dt.date, policy: Policy, case: Case) -> dict[str, Any]:
     status = deadline_status.status(d, as_of, policy)
     return {
         "id": d.id, "kind": d.kind, "rule": d.rule, "citation": d.citation,
-        "starts_on": _iso(d.starts_on), "due_on": _iso(d.due_on), "met_on": _iso(d.met_on),
-        "cancelled_on": _iso(d.cancelled_on), "status": status,
+        "starts_on": _iso(d.starts_on), "due_on": _iso(d.due_on), "met_on": _iso(_by(d.met_on, as_of)),
+        "cancelled_on": _iso(_by(d.cancelled_on, as_of)), "status": status,
         "excused": deadline_status.excused(d, status, case.exceptions, as_of),
         "advice_request_id": d.advice_request_id,
     }
@@ -31,13 +37,24 @@ def deadline_dict(d: Deadline, as_of: dt.date, policy: Policy, case: Case) -> di
 
 def advice_dict(a: AdviceRequest, as_of: dt.date, policy: Policy) -> dict[str, Any]:
     deadline = next((d for d in a.case.deadlines if d.advice_request_id == a.id), None)
+    status = deadline_status.status(deadline, as_of, policy) if deadline else None
     return {
         "id": a.id, "case_id": a.case_id, "case_reference": a.case.reference, "advice_type": a.advice_type,
         "organisation": a.organisation.name, "requested_on": _iso(a.requested_on),
-        "received_on": _iso(a.received_on), "returned_on": _iso(a.returned_on),
+        "received_on": _iso(a.received_on), "returned_on": _iso(_by(a.returned_on, as_of)),
+        "voided_on": _iso(_by(a.voided_on, as_of)), "void_reason": a.void_reason if _by(a.voided_on, as_of) else None,
+        "outstanding": status in ("pending", "due_soon", "overdue"),
         "due_on": _iso(deadline.due_on) if deadline else None,
-        "status": deadline_status.status(deadline, as_of, policy) if deadline else None,
+        "status": status,
     }
+
+
+def exception_dict(e: ExceptionRecord, as_of: dt.date) -> dict[str, Any]:
+    withdrawn = _by(e.withdrawn_on, as_of)
+    return {"id": e.id, "reason": e.reason, "starts_on": _iso(e.starts_on), "ends_on": _iso(e.ends_on),
+            "applies_to": str(e.advice_request_id) if e.advice_request_id else e.applies_to_kind,
+            "family_told_on": _iso(e.family_told_on), "evidence": e.evidence, "recorded_on": _iso(e.recorded_on),
+            "withdrawn_on": _iso(withdrawn), "withdrawn_reason": e.withdrawn_reason if withdrawn else None}
 
 
 def child_dict(case: Case) -> dict[str, Any]:
@@ -50,22 +67,35 @@ def case_summary(case: Case) -> dict[str, Any]:
             "received_on": _iso(case.received_on), "requested_by": case.requested_by, "version": case.version}
 
 
-def case_dict(case: Case, as_of: dt.date, policy: Policy) -> dict[str, Any]:
+def case_dict(case: Case, as_of: dt.date, policy: Policy, *, state: str | None = None) -> dict[str, Any]:
+    """The case as it stood on ``as_of``: what happened later (a decision, a return, a withdrawal) is not known
+    yet, and a deadline opened later is not shown. ``state`` is the state on that day, from the history."""
+    summary = case_summary(case)
+    past = state is not None and state != case.state
+    if past:
+        summary["state"] = state
     return {
-        **case_summary(case),
+        **summary,
         "as_of": _iso(as_of),
-        "allowed_events": ehcp.allowed_events(case.state),
-        "deadlines": [deadline_dict(d, as_of, policy, case) for d in case.deadlines],
-        "advice_requests": [advice_dict(a, as_of, policy) for a in case.advice_requests],
-        "exceptions": [
-            {"id": e.id, "reason": e.reason, "starts_on": _iso(e.starts_on), "ends_on": _iso(e.ends_on),
-             "applies_to": str(e.advice_request_id) if e.advice_request_id else e.applies_to_kind,
-             "family_told_on": _iso(e.family_told_on), "evidence": e.evidence, "recorded_on": _iso(e.recorded_on)}
-            for e in case.exceptions
-        ],
-        "draft_issued_on": _iso(case.draft_issued_on), "plan_issued_on": _iso(case.plan_issued_on),
-        "named_setting": case.named_setting, "closed_on": _iso(case.closed_on),
+        "allowed_events": ehcp.allowed_events(state) if past else operations.allowed_events(case),
+        "deadlines": [deadline_dict(d, as_of, policy, case) for d in case.deadlines if d.starts_on <= as_of],
+        "advice_requests": [advice_dict(a, as_of, policy) for a in case.advice_requests if a.requested_on <= as_of],
+        "exceptions": [exception_dict(e, as_of) for e in case.exceptions if e.recorded_on <= as_of],
+        "draft_issued_on": _iso(_by(case.draft_issued_on, as_of)),
+        "plan_issued_on": _iso(_by(case.plan_issued_on, as_of)),
+        "named_setting": case.named_setting if _by(case.plan_issued_on, as_of) else None,
+        "closed_on": _iso(_by(case.closed_on, as_of)),
     }
+
+
+def state_on(session: Session, case_id: int, as_of: dt.date) -> str | None:
+    """The case's state on a day: that of its last entry dated on or before it (event date, then recorded)."""
+    entries = session.execute(
+        select(AuditEntry.on, AuditEntry.id, AuditEntry.state_after)
+        .where(AuditEntry.case_id == case_id, AuditEntry.on <= as_of, AuditEntry.state_after.is_not(None))
+    ).all()
+    entries.sort(key=lambda row: (row.on, row.id))
+    return entries[-1].state_after if entries else None
 
 
 def history(session: Session, case_id: int) -> list[dict[str, Any]]:

@@ -1,15 +1,23 @@
-"""The one way in: one function per event, each a single transaction.
+"""The operations on a case: one function per event, each one unit of work.
 
-Each operation loads the case for update, checks the event against the workflow and the dates against the
-case, fires the shared state machine, opens, meets and cancels deadline rows, and writes the audit entry.
-If anything fails the whole transaction rolls back, so a rejected request leaves no trace.
+Every event runs the same way (``fire_event``): load the case for update, check the event against the
+workflow and its date against the case (statutory-rules.md section 0, "Dates of entry"), fire the shared state
+machine, let the deadline ledger apply what the event declares, run the event's own effect, and write the
+audit entry. If anything fails the unit of work rolls back, so a rejected request leaves no trace.
+
+The checks and changes themselves (``apply_event``) work on a case object and never reach for a session of
+their own, so the same code serves a live event and a replay of a case's history (``casework.cases.replay``):
+a correction recomputes a case by running its corrected history through exactly the code that built it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -21,126 +29,187 @@ from casework import audit
 from casework.accounts import organisation_named
 from casework.core import clock
 from casework.core.db import Database
-from casework.core.errors import Conflict, EventNotAllowed, Invalid, NotFound
+from casework.core.errors import Conflict, EventNotAllowed, Invalid, MalformedInput, NotFound
 from casework.core.policy import Policy
-from casework.law import rules
-from casework.models import (
-    ADVICE_TYPES,
-    PRIMARY_NEEDS,
-    REQUESTERS,
-    AdviceRequest,
-    Case,
-    Deadline,
-    ExceptionRecord,
-    User,
-)
+from casework.deadlines.ledger import Ledger, open_deadline
+from casework.law import codes, rules
+from casework.law.events import ASSESSMENT_KINDS, EVENTS, REQUEST_RECEIVED, EventField, EventSpec
+from casework.models import AdviceRequest, Case, ExceptionRecord, User
 from workflows import ehcp
 
 MAX_AGE_AT_REQUEST = 25  # EHC plans cover 0 to 25
-LA_ASSESSMENT_KINDS = ("decision_to_assess", "issue_decision", "final_plan")
-CEASE_REASONS = range(1, 10)  # SEN2 cease reasons 1-9
+LA_ASSESSMENT_KINDS = ASSESSMENT_KINDS
+CEASE_REASONS = codes.CEASE_REASONS
 
 
-# --------------------------------------------------------------------------------------------------- helpers
-
-def _load_for_update(session: Session, case_id: int) -> Case:
-    case = session.scalars(select(Case).where(Case.id == case_id).with_for_update()).one_or_none()
-    if case is None:
-        raise NotFound(f"There is no case {case_id}.")
-    return case
+# --------------------------------------------------------------------------------------------------- one step
 
 
-def _check_event_allowed(case: Case, event: str) -> None:
-    if event not in ehcp.allowed_events(case.state):
-        allowed = ", ".join(ehcp.allowed_events(case.state)) or "none"
-        raise EventNotAllowed(
-            f"{event.replace('_', ' ').capitalize()} is not possible while the case is "
-            f"'{case.state}'. Events allowed now: {allowed}."
-        )
+@dataclass
+class Step:
+    """One event being applied to one case: what the effect of an event may read and change."""
+
+    session: Session
+    case: Case
+    spec: EventSpec
+    on: dt.date
+    fields: dict[str, Any]
+    actor: User | None
+    policy: Policy
+    ledger: Ledger
+    # Ids the event made when it was first recorded; a replay makes the same things under the same ids.
+    recorded: dict[str, Any] = field(default_factory=dict)
+    replaying: bool = False
+    # What the audit entry records beyond the fields: the ids of what the event made.
+    made: dict[str, Any] = field(default_factory=dict)
+
+    def flush(self) -> None:
+        """Give new rows their ids (a replay gives them the recorded ones instead)."""
+        if not self.replaying:
+            self.session.flush()
 
 
-def _check_event_date(case: Case, on: dt.date) -> None:
+Effect = Callable[[Step], None]
+EFFECTS: dict[str, Effect] = {}
+CHECKS: dict[str, Effect] = {}
+
+
+def effect(event: str) -> Callable[[Effect], Effect]:
+    """Register what an event does beyond its declaration (the ledger applies its declared meets and cancels)."""
+
+    def register(fn: Effect) -> Effect:
+        EFFECTS[event] = fn
+        return fn
+
+    return register
+
+
+def check(event: str) -> Callable[[Effect], Effect]:
+    """Register the checks an event makes against the case before anything changes."""
+
+    def register(fn: Effect) -> Effect:
+        CHECKS[event] = fn
+        return fn
+
+    return register
+
+
+# --------------------------------------------------------------------------------------------------- fields
+
+
+def normalise_fields(spec: EventSpec, given: dict[str, Any]) -> dict[str, Any]:
+    """The event's fields as the operation takes them: every declared field present, text trimmed, required
+    fields filled, choices and text limits checked. The same checks whoever calls (API, page, import, replay)."""
+    unknown = sorted(set(given) - set(spec.field_names))
+    if unknown:
+        name = unknown[0]
+        close = difflib.get_close_matches(name, spec.field_names, n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        raise MalformedInput(f"{spec.title} does not take a field called '{name}'.{hint}", code="unknown_field",
+                             field=name)
+    values: dict[str, Any] = {}
+    for declared in spec.fields:
+        values[declared.name] = _normalise(spec, declared, given.get(declared.name))
+    return values
+
+
+def _normalise(spec: EventSpec, declared: EventField, value: Any) -> Any:
+    if isinstance(value, str) and declared.type in ("text", "long_text"):
+        value = value.strip() or None
+    if value is None or value == "" or value == []:
+        if declared.required:
+            verb = "Select" if declared.widget in ("select", "radio") else "Enter"
+            raise Invalid(f"{verb} {declared.enter}.", code="required", field=declared.name)
+        return None
+    if declared.max_length is not None and isinstance(value, str) and len(value) > declared.max_length:
+        raise Invalid(f"{declared.label} must be {declared.max_length} characters or fewer.", code="too_long",
+                      field=declared.name)
+    if declared.choices and value not in declared.choices:
+        options = ", ".join(str(declared.choice_labels.get(c, c)) for c in declared.choices)
+        raise Invalid(f"{declared.label} must be one of: {options}.", code="invalid_choice", field=declared.name)
+    return value
+
+
+# --------------------------------------------------------------------------------------------------- the rules of entry
+
+
+def allowed_events(case: Case) -> list[str]:
+    """Events possible on this case now: those its state allows, less those with nothing to act on."""
+    return [e for e in ehcp.allowed_events(case.state) if _has_something_to_act_on(case, e)]
+
+
+def _has_something_to_act_on(case: Case, event: str) -> bool:
+    if event in ("record_advice", "void_advice_request"):
+        return any(outstanding(case, a) for a in case.advice_requests)
+    if event == "withdraw_exception":
+        return any(e.withdrawn_on is None for e in case.exceptions)
+    return True
+
+
+def outstanding(case: Case, advice: AdviceRequest) -> bool:
+    """Advice asked for and still owed: not returned, not cancelled, and its 6-week deadline not closed by the
+    case taking another path."""
+    if advice.returned_on is not None or advice.voided_on is not None:
+        return False
+    return any(d.advice_request_id == advice.id and d.cancelled_on is None for d in case.deadlines)
+
+
+def _check_allowed(case: Case, spec: EventSpec) -> None:
+    """409 when the state does not allow the event. An event about one advice request or exception that the
+    state allows goes on to its own check, which says what is wrong with that one (returned, cancelled...)."""
+    if spec.name not in ehcp.allowed_events(case.state):
+        possible = [EVENTS[e].title for e in allowed_events(case)]
+        now = f" Possible now: {', '.join(possible)}." if possible else " Nothing more can be recorded on it."
+        raise EventNotAllowed(f"{spec.title} is not possible while the case is at '{ehcp.STATE_LABELS[case.state]}'."
+                              f"{now}")
+
+
+def _check_date(case: Case, spec: EventSpec, on: dt.date) -> None:
+    """The date rules of entry: never in the future, never before the request, and an event that moves the case
+    never before the last one that did. A fact is checked against its own trigger by the event's check."""
     if on > clock.today():
-        raise Invalid(f"The date {on.isoformat()} is in the future.", code="date_in_future", field="on")
+        raise Invalid(f"The date {clock.written(on)} is in the future.", code="date_in_future", field="on")
     if on < case.received_on:
-        raise Invalid(f"The date {on.isoformat()} is before the request was received "
-                      f"({case.received_on.isoformat()}).", code="date_before_request", field="on")
-    if on < case.last_event_on:
-        raise Invalid(f"The date {on.isoformat()} is before the case's last recorded event "
-                      f"({case.last_event_on.isoformat()}).", code="date_before_last_event", field="on")
+        raise Invalid(f"The date {clock.written(on)} is before the request was received "
+                      f"({clock.written(case.received_on)}).", code="date_before_request", field="on")
+    if ehcp.moves_case(spec.name) and on < case.last_event_on:
+        raise Invalid(f"The date {clock.written(on)} is before the case's last step "
+                      f"({clock.written(case.last_event_on)}).", code="date_before_last_event", field="on")
 
 
-def _open(session: Session, case: Case, kind: str, trigger: dt.date, policy: Policy, *, rule_id: str | None = None,
-          advice_request: AdviceRequest | None = None, **facts: Any) -> Deadline:
-    spec = rules.DEADLINE_KINDS[kind]
-    rule_id = rule_id or spec.rule_ids[0]
-    try:
-        rule = rules.rule_in_force(rule_id, trigger)
-    except rules.NoRuleInForce as exc:
-        raise Invalid(f"{exc}: the statutory timetable starts on 1 September 2014.", code="no_rule_in_force") from exc
-    deadline = Deadline(
-        case=case, kind=kind, rule=rule.id, citation=rule.citation, starts_on=trigger,
-        due_on=rule.due_on(trigger, policy.counting, **facts), is_duty=spec.is_duty,
-        advice_request_id=advice_request.id if advice_request is not None else None,
-    )
-    session.add(deadline)
-    return deadline
+def _not_before(on: dt.date, trigger: dt.date | None, what: str) -> None:
+    if trigger is not None and on < trigger:
+        raise Invalid(f"The date {clock.written(on)} is before {what} ({clock.written(trigger)}).",
+                      code="date_before_trigger", field="on")
 
 
-def _open_deadlines(case: Case, kinds: Iterable[str]) -> list[Deadline]:
-    wanted = set(kinds)
-    return [d for d in case.deadlines if d.kind in wanted and d.is_open]
+# --------------------------------------------------------------------------------------------------- applying an event
 
 
-def _meet(case: Case, kinds: Iterable[str], on: dt.date, *, advice_request_id: int | None = None) -> None:
-    for deadline in _open_deadlines(case, kinds):
-        if advice_request_id is None or deadline.advice_request_id == advice_request_id:
-            deadline.met_on = on
+def apply_event(step: Step) -> None:
+    """Check and apply one event to ``step.case``: the same code for a live event and for a replay."""
+    case, spec = step.case, step.spec
+    _check_allowed(case, spec)
+    _check_date(case, spec, step.on)
+    if spec.name in CHECKS:
+        CHECKS[spec.name](step)
+    before = case.state
+    if not ehcp.fire(case, spec.name, on=step.on, **step.fields):
+        refused = [g for g in ehcp.guards_for(spec.name, before)
+                   if g.message and not g(_Probe(case, step.on, step.fields))]
+        raise Invalid(refused[0].message if refused else f"{spec.title} is not possible with these details.",
+                      code="guard_refused")
+    step.ledger.apply_declared(subject=_subject(step))
+    if spec.name in EFFECTS:
+        EFFECTS[spec.name](step)
+    if ehcp.moves_case(spec.name):
+        case.last_event_on = step.on
 
 
-def _cancel(case: Case, kinds: Iterable[str], on: dt.date) -> None:
-    for deadline in _open_deadlines(case, kinds):
-        deadline.cancelled_on = on
-
-
-def _close_window(case: Case, kind: str) -> None:
-    """A family's window that has run its course is met on its last day."""
-    for deadline in _open_deadlines(case, [kind]):
-        deadline.met_on = deadline.due_on
-
-
-Effect = Callable[[Session, Case], None]
-
-
-def _apply(db: Database, case_id: int, event: str, *, actor: User | None, on: dt.date,
-           expected_version: int | None, fields: dict[str, Any], effect: Effect | None = None,
-           check: Effect | None = None) -> Case:
-    """The skeleton every event shares: one transaction, checks first, then the change and its audit."""
-    try:
-        with db.transaction() as session:
-            case = _load_for_update(session, case_id)
-            if expected_version is not None and case.version != expected_version:
-                raise Conflict("Someone else changed this case while you were working on it. "
-                               "Reload the case and try again.")
-            _check_event_allowed(case, event)
-            _check_event_date(case, on)
-            if check is not None:
-                check(session, case)
-            before = case.state
-            if not ehcp.fire(case, event, on=on, **fields):
-                refused = [g for g in ehcp.guards_for(event, before) if g.message and not g(_Probe(case, on, fields))]
-                raise Invalid(refused[0].message if refused else f"{event} is not possible with these details.",
-                              code="guard_refused")
-            if effect is not None:
-                effect(session, case)
-            case.last_event_on = on
-            flag_modified(case, "last_event_on")  # every event bumps the version, even one that moves no column
-            session.flush()
-            audit.record(session, case=case, actor=actor, event=event, on=on, fields=fields,
-                         state_before=before, state_after=case.state)
-        return case
-    except StaleDataError as exc:
-        raise Conflict("Someone else changed this case at the same moment. Reload the case and try again.") from exc
+def _subject(step: Step) -> AdviceRequest | None:
+    """The thing on the case an event is about, when it is about one (an advice request today)."""
+    advice_id = step.fields.get("advice_request_id")
+    return advice_on_case(step.case, advice_id) if advice_id is not None else None
 
 
 class _Probe:
@@ -151,19 +220,50 @@ class _Probe:
         self.kwargs = {"on": on, **fields}
 
 
-def _require_choice(value: Any, choices: Iterable[Any], field: str, what: str) -> None:
-    options = list(choices)
-    if value not in options:
-        raise Invalid(f"{what} must be one of: {', '.join(map(str, options))}.", code="invalid_choice", field=field)
+@contextmanager
+def unit_of_work(db: Database, uow: Session | None) -> Iterator[Session]:
+    """The caller's unit of work when it owns one (a replay, an import row, a transfer), else a new one."""
+    if uow is not None:
+        yield uow
+        return
+    with db.transaction() as session:
+        yield session
 
 
-def _require_text(value: str | None, field: str, what: str) -> str:
-    if value is None or not str(value).strip():
-        raise Invalid(f"Enter {what}.", code="required", field=field)
-    return str(value).strip()
+def _load_for_update(session: Session, case_id: int) -> Case:
+    case = session.scalars(select(Case).where(Case.id == case_id).with_for_update()).one_or_none()
+    if case is None:
+        raise NotFound(f"There is no case {case_id}.")
+    return case
+
+
+def fire_event(db: Database, case_id: int, event: str, *, actor: User | None, on: dt.date,
+               expected_version: int | None = None, uow: Session | None = None, **fields: Any) -> Case:
+    """Record a named event on a case (from the API, the forms, an import or a test) in one unit of work."""
+    spec = EVENTS.get(event)
+    if spec is None:
+        raise MalformedInput(f"There is no event called '{event}'.", code="unknown_event", field="event")
+    values = normalise_fields(spec, fields)
+    try:
+        with unit_of_work(db, uow) as session:
+            case = _load_for_update(session, case_id)
+            if expected_version is not None and case.version != expected_version:
+                raise Conflict("Someone else changed this case while you were working on it. "
+                               "Reload the case and try again.")
+            before = case.state
+            step = Step(session, case, spec, on, values, actor, db.policy, Ledger(case, spec, on, db.policy))
+            apply_event(step)
+            flag_modified(case, "last_event_on")  # every event bumps the version, even one that moves no column
+            session.flush()
+            audit.record(session, case=case, actor=actor, event=event, on=on, fields={**values, **step.made},
+                         state_before=before, state_after=case.state)
+        return case
+    except StaleDataError as exc:
+        raise Conflict("Someone else changed this case at the same moment. Reload the case and try again.") from exc
 
 
 # --------------------------------------------------------------------------------------------------- the request
+
 
 def _owner(actor: User | None, assigned_caseworker_id: int | None) -> int | None:
     """The caseworker who logs a request owns it unless someone else is named; alerts reach the owner."""
@@ -172,18 +272,42 @@ def _owner(actor: User | None, assigned_caseworker_id: int | None) -> int | None
     return actor.id if actor is not None and actor.role == "caseworker" else None
 
 
+def _require_text(value: str | None, field: str, what: str) -> str:
+    if value is None or not str(value).strip():
+        raise Invalid(f"Enter {what}.", code="required", field=field)
+    return str(value).strip()
+
+
+def _require_choice(value: Any, choices: dict[Any, str], field: str, what: str) -> None:
+    if value not in choices:
+        raise Invalid(f"{what} must be one of: {', '.join(map(str, choices.values()))}.", code="invalid_choice",
+                      field=field)
+
+
+def check_request(*, requested_by: str, primary_need: str | None, received_on: dt.date) -> None:
+    """The request's own facts, checked the same way when it is logged and when it is corrected."""
+    _require_choice(requested_by, codes.REQUESTER_LABELS, "requested_by", "Who made the request")
+    if primary_need is not None:
+        _require_choice(primary_need, codes.PRIMARY_NEED_LABELS, "child.primary_need", "Primary need")
+    if received_on > clock.today():
+        raise Invalid(f"The request date {clock.written(received_on)} is in the future.", code="date_in_future",
+                      field="received_on")
+
+
+def start_case(case: Case, received_on: dt.date, policy: Policy) -> None:
+    """A request received is T0: it starts the 6, 16 and 20-week clocks."""
+    case.state, case.received_on, case.last_event_on = ehcp.INITIAL, received_on, received_on
+    for kind in REQUEST_RECEIVED.opens:
+        open_deadline(case, kind, received_on, policy)
+
+
 def create_case(db: Database, *, actor: User | None, given_name: str, family_name: str, date_of_birth: dt.date,
                 received_on: dt.date, requested_by: str, primary_need: str | None = None,
-                assigned_caseworker_id: int | None = None) -> Case:
+                assigned_caseworker_id: int | None = None, uow: Session | None = None) -> Case:
     """A request for an EHC needs assessment received: T0, which starts the 6, 16 and 20-week clocks."""
     given_name = _require_text(given_name, "child.given_name", "the child's given name")
     family_name = _require_text(family_name, "child.family_name", "the child's family name")
-    _require_choice(requested_by, REQUESTERS, "requested_by", "Who made the request")
-    if primary_need is not None:
-        _require_choice(primary_need, PRIMARY_NEEDS, "child.primary_need", "Primary need (SEN2 code)")
-    if received_on > clock.today():
-        raise Invalid(f"The request date {received_on.isoformat()} is in the future.", code="date_in_future",
-                      field="received_on")
+    check_request(requested_by=requested_by, primary_need=primary_need, received_on=received_on)
     if date_of_birth > received_on:
         raise Invalid("The child's date of birth is after the request date.", code="birth_after_request",
                       field="child.date_of_birth")
@@ -191,118 +315,112 @@ def create_case(db: Database, *, actor: User | None, given_name: str, family_nam
         raise Invalid(f"The young person was {MAX_AGE_AT_REQUEST + 1} or older on the request date; EHC plans "
                       "cover ages 0 to 25.", code="too_old", field="child.date_of_birth")
     policy = db.policy
-    with db.transaction() as session:
+    with unit_of_work(db, uow) as session:
         case = Case(
-            reference=f"pending-{uuid.uuid4().hex}", state=ehcp.INITIAL,
+            reference=f"pending-{uuid.uuid4().hex}",
             child_given_name=given_name, child_family_name=family_name, child_date_of_birth=date_of_birth,
-            primary_need=primary_need, received_on=received_on, requested_by=requested_by,
-            last_event_on=received_on, assigned_caseworker_id=_owner(actor, assigned_caseworker_id),
+            primary_need=primary_need, requested_by=requested_by,
+            assigned_caseworker_id=_owner(actor, assigned_caseworker_id),
             deadlines=[], advice_requests=[], exceptions=[],  # loaded, so the returned case carries them
         )
         session.add(case)
+        start_case(case, received_on, policy)
         session.flush()
         case.reference = f"{policy.reference_prefix}-{received_on.year}-{case.id:06d}"
-        for kind in LA_ASSESSMENT_KINDS:
-            _open(session, case, kind, received_on, policy)
         session.flush()
-        audit.record(session, case=case, actor=actor, event="request_received", on=received_on,
+        audit.record(session, case=case, actor=actor, event=REQUEST_RECEIVED.name, on=received_on,
                      fields={"requested_by": requested_by, "primary_need": primary_need},
                      state_before=None, state_after=case.state)
     return case
 
 
-def agree_to_assess(db: Database, case_id: int, *, actor: User | None, on: dt.date,
-                    expected_version: int | None = None) -> Case:
-    def effect(session: Session, case: Case) -> None:
-        _meet(case, ["decision_to_assess"], on)
-        case.decision_to_assess_on = on
-
-    return _apply(db, case_id, "agree_to_assess", actor=actor, on=on, expected_version=expected_version,
-                  fields={}, effect=effect)
+@effect("agree_to_assess")
+def _agree_to_assess(step: Step) -> None:
+    step.case.decision_to_assess_on = step.on
 
 
-def refuse_to_assess(db: Database, case_id: int, *, actor: User | None, on: dt.date, reason: str,
-                     expected_version: int | None = None) -> Case:
-    reason = _require_text(reason, "reason", "the reason for refusing to assess")
-
-    def effect(session: Session, case: Case) -> None:
-        _meet(case, ["decision_to_assess"], on)
-        _cancel(case, ["issue_decision", "final_plan"], on)
-        case.decision_to_assess_on, case.closed_on, case.closed_reason = on, on, reason
-
-    return _apply(db, case_id, "refuse_to_assess", actor=actor, on=on, expected_version=expected_version,
-                  fields={"reason": reason}, effect=effect)
+@effect("refuse_to_assess")
+def _refuse_to_assess(step: Step) -> None:
+    case = step.case
+    case.decision_to_assess_on, case.closed_on, case.closed_reason = step.on, step.on, step.fields["reason"]
 
 
-def withdraw(db: Database, case_id: int, *, actor: User | None, on: dt.date, reason: str,
-             expected_version: int | None = None) -> Case:
-    reason = _require_text(reason, "reason", "the reason for the withdrawal")
-
-    def effect(session: Session, case: Case) -> None:
-        _cancel(case, rules.DEADLINE_KINDS, on)
-        case.closed_on, case.closed_reason = on, reason
-
-    return _apply(db, case_id, "withdraw", actor=actor, on=on, expected_version=expected_version,
-                  fields={"reason": reason}, effect=effect)
+@effect("withdraw")
+def _withdraw(step: Step) -> None:
+    step.case.closed_on, step.case.closed_reason = step.on, step.fields["reason"]
 
 
 # --------------------------------------------------------------------------------------------------- advice
 
-def request_advice(db: Database, case_id: int, *, actor: User | None, on: dt.date, advice_type: str,
-                   organisation: str, received_on: dt.date | None = None,
-                   expected_version: int | None = None) -> Case:
-    """Advice sought under reg 6; the body's 6 weeks run from its own receipt of the request (reg 8(1))."""
-    _require_choice(advice_type, ADVICE_TYPES, "advice_type", "Type of advice")
-    organisation = _require_text(organisation, "organisation", "the organisation asked for advice")
-    receipt = received_on or on
-    if receipt < on:
-        raise Invalid("The organisation cannot have received the request before it was sent.",
-                      code="receipt_before_request", field="received_on")
-    if receipt > clock.today():
-        raise Invalid(f"The date of receipt {receipt.isoformat()} is in the future.", code="date_in_future",
-                      field="received_on")
 
-    def effect(session: Session, case: Case) -> None:
-        body = organisation_named(session, organisation)
-        advice = AdviceRequest(case=case, advice_type=advice_type, organisation=body, requested_on=on,
-                               received_on=receipt)
-        session.add(advice)
-        session.flush()
-        _open(session, case, "advice", receipt, db.policy, advice_request=advice)
-
-    return _apply(db, case_id, "request_advice", actor=actor, on=on, expected_version=expected_version,
-                  fields={"advice_type": advice_type, "organisation": organisation, "received_on": receipt},
-                  effect=effect)
-
-
-def _advice_on_case(case: Case, advice_request_id: int) -> AdviceRequest:
+def advice_on_case(case: Case, advice_request_id: int) -> AdviceRequest:
     for advice in case.advice_requests:
         if advice.id == advice_request_id:
             return advice
     raise NotFound(f"Case {case.reference} has no advice request {advice_request_id}.")
 
 
-def record_advice(db: Database, case_id: int, *, actor: User | None, on: dt.date, advice_request_id: int,
-                  expected_version: int | None = None) -> Case:
-    """Advice received: meets that request's 6-week deadline (on time or late)."""
+@check("request_advice")
+def _check_request_advice(step: Step) -> None:
+    receipt = step.fields["received_on"] or step.on
+    _not_before(step.on, step.case.decision_to_assess_on, "the decision to assess")
+    if receipt < step.on:
+        raise Invalid("The organisation cannot have received the request before it was sent.",
+                      code="receipt_before_request", field="received_on")
+    if receipt > clock.today():
+        raise Invalid(f"The date of receipt {clock.written(receipt)} is in the future.", code="date_in_future",
+                      field="received_on")
 
-    def check(session: Session, case: Case) -> None:
-        advice = _advice_on_case(case, advice_request_id)
-        if advice.returned_on is not None:
-            raise Invalid(f"This advice was already recorded as returned on {advice.returned_on.isoformat()}.",
-                          code="already_returned", field="advice_request_id")
-        if on < advice.requested_on:
-            raise Invalid("Advice cannot be returned before it was requested.", code="date_before_request",
-                          field="on")
 
-    def effect(session: Session, case: Case) -> None:
-        advice = _advice_on_case(case, advice_request_id)
-        advice.returned_on = on
-        advice.returned_by_id = actor.id if actor is not None else None
-        _meet(case, ["advice"], on, advice_request_id=advice_request_id)
+@effect("request_advice")
+def _request_advice(step: Step) -> None:
+    """Advice sought under reg 6; the body's 6 weeks run from its own receipt of the request (reg 8(1))."""
+    receipt = step.fields["received_on"] or step.on
+    step.fields["received_on"] = receipt
+    body = organisation_named(step.session, step.fields["organisation"])
+    advice = AdviceRequest(advice_type=step.fields["advice_type"], organisation=body, requested_on=step.on,
+                           received_on=receipt, id=step.recorded.get("advice_request_id"))
+    step.case.advice_requests.append(advice)
+    step.flush()
+    step.made["advice_request_id"] = advice.id
+    step.ledger.open("advice", receipt, subject=advice)
 
-    return _apply(db, case_id, "record_advice", actor=actor, on=on, expected_version=expected_version,
-                  fields={"advice_request_id": advice_request_id}, effect=effect, check=check)
+
+def _check_outstanding(step: Step) -> AdviceRequest:
+    advice = advice_on_case(step.case, step.fields["advice_request_id"])
+    if advice.returned_on is not None:
+        raise Invalid(f"This advice was already recorded as returned on {clock.written(advice.returned_on)}.",
+                      code="already_returned", field="advice_request_id")
+    if not outstanding(step.case, advice):
+        raise Invalid("This request for advice was cancelled, so nothing is owed on it.", code="not_outstanding",
+                      field="advice_request_id")
+    _not_before(step.on, advice.requested_on, "the advice was requested")
+    return advice
+
+
+@check("record_advice")
+def _check_record_advice(step: Step) -> None:
+    _check_outstanding(step)
+
+
+@effect("record_advice")
+def _record_advice(step: Step) -> None:
+    """Advice received: meets that request's 6-week deadline, on time or late, in whatever state the case is."""
+    advice = advice_on_case(step.case, step.fields["advice_request_id"])
+    advice.returned_on = step.on
+    advice.returned_by_id = step.actor.id if step.actor is not None else None
+
+
+@check("void_advice_request")
+def _check_void_advice(step: Step) -> None:
+    _check_outstanding(step)
+
+
+@effect("void_advice_request")
+def _void_advice(step: Step) -> None:
+    """A request sent in error or no longer needed: its deadline is cancelled, the request kept, with why."""
+    advice = advice_on_case(step.case, step.fields["advice_request_id"])
+    advice.voided_on, advice.void_reason = step.on, step.fields["reason"]
 
 
 def return_advice(db: Database, advice_request_id: int, *, actor: User | None, on: dt.date) -> AdviceRequest:
@@ -313,70 +431,57 @@ def return_advice(db: Database, advice_request_id: int, *, actor: User | None, o
             raise NotFound(f"There is no advice request {advice_request_id}.")
         case_id = advice.case_id
     case = record_advice(db, case_id, actor=actor, on=on, advice_request_id=advice_request_id)
-    return _advice_on_case(case, advice_request_id)
+    return advice_on_case(case, advice_request_id)
 
 
 # --------------------------------------------------------------------------------------------------- decisions and plan
 
-def decide_to_issue(db: Database, case_id: int, *, actor: User | None, on: dt.date,
-                    expected_version: int | None = None) -> Case:
-    return _apply(db, case_id, "decide_to_issue", actor=actor, on=on, expected_version=expected_version, fields={},
-                  effect=lambda s, case: _meet(case, ["issue_decision"], on))
+
+@effect("decide_not_to_issue")
+def _decide_not_to_issue(step: Step) -> None:
+    step.case.closed_on, step.case.closed_reason = step.on, step.fields["reason"]
 
 
-def decide_not_to_issue(db: Database, case_id: int, *, actor: User | None, on: dt.date, reason: str,
-                        expected_version: int | None = None) -> Case:
-    reason = _require_text(reason, "reason", "the reason for not issuing a plan")
-
-    def effect(session: Session, case: Case) -> None:
-        _meet(case, ["issue_decision"], on)
-        _cancel(case, ["final_plan", "advice"], on)
-        case.closed_on, case.closed_reason = on, reason
-
-    return _apply(db, case_id, "decide_not_to_issue", actor=actor, on=on, expected_version=expected_version,
-                  fields={"reason": reason}, effect=effect)
-
-
-def issue_draft(db: Database, case_id: int, *, actor: User | None, on: dt.date,
-                expected_version: int | None = None) -> Case:
+@effect("issue_draft")
+def _issue_draft(step: Step) -> None:
     """The draft is served (naming no school, CoP 9.77): the family's 15-day window opens."""
-
-    def effect(session: Session, case: Case) -> None:
-        case.draft_issued_on = on
-        _open(session, case, "draft_representations", on, db.policy)
-
-    return _apply(db, case_id, "issue_draft", actor=actor, on=on, expected_version=expected_version, fields={},
-                  effect=effect)
+    step.case.draft_issued_on = step.on
+    step.ledger.open("draft_representations", step.on)
 
 
-def issue_final(db: Database, case_id: int, *, actor: User | None, on: dt.date, named_setting: str | None = None,
-                expected_version: int | None = None) -> Case:
+@effect("issue_final")
+def _issue_final(step: Step) -> None:
     """The final plan: meets the 20-week limit and starts the first 12-month review period."""
-    named_setting = named_setting.strip() if named_setting else None
-
-    def effect(session: Session, case: Case) -> None:
-        _close_window(case, "draft_representations")
-        _meet(case, ["final_plan"], on)
-        case.plan_issued_on, case.named_setting = on, named_setting
-        _open(session, case, "annual_review", on, db.policy)
-
-    return _apply(db, case_id, "issue_final", actor=actor, on=on, expected_version=expected_version,
-                  fields={"named_setting": named_setting}, effect=effect)
+    step.ledger.close_window("draft_representations")
+    step.case.plan_issued_on, step.case.named_setting = step.on, step.fields["named_setting"]
+    step.ledger.open("annual_review", step.on)
 
 
 # --------------------------------------------------------------------------------------------------- exceptions
 
-def _check_exception(case: Case, reason: str, starts_on: dt.date, ends_on: dt.date, applies_to: str) -> None:
+
+def _exception_targets(case: Case, applies_to: str) -> list:
+    return [d for d in case.deadlines if (d.kind == applies_to or str(d.advice_request_id) == applies_to)]
+
+
+@check("record_exception")
+def _check_exception(step: Step) -> None:
+    case, fields = step.case, step.fields
+    reason, starts_on, ends_on = fields["reason"], fields["starts_on"], fields["ends_on"]
+    applies_to = str(fields["applies_to"])
+    fields["applies_to"] = applies_to
+    if fields["family_told_on"] is not None and fields["family_told_on"] > clock.today():
+        raise Invalid("The date the family was told is in the future.", code="date_in_future", field="family_told_on")
     if ends_on < starts_on:
         raise Invalid("The exception cannot end before it starts.", code="ends_before_start", field="ends_on")
-    targets = [d for d in case.deadlines if (d.kind == applies_to or str(d.advice_request_id) == applies_to)]
+    targets = _exception_targets(case, applies_to)
     if not targets:
-        raise Invalid(f"Case {case.reference} has no deadline '{applies_to}' for this exception to apply to.",
+        raise Invalid(f"Case {case.reference} has no time limit '{applies_to}' for this exception to apply to.",
                       code="no_such_deadline", field="applies_to")
     if not any(rules.exception_applies(rules.rule_in_force(d.rule, d.starts_on), reason) for d in targets):
         rule = targets[0]
-        raise Invalid(f"'{reason.replace('_', ' ')}' is not an exception to rule {rule.rule} ({rule.citation}).",
-                      code="exception_not_applicable", field="reason")
+        raise Invalid(f"'{codes.EXCEPTION_REASON_LABELS[reason]}' is not an exception to rule {rule.rule} "
+                      f"({rule.citation}).", code="exception_not_applicable", field="reason")
     if reason in ("school_closure", "absent_from_area") and not clock.spans_four_weeks(starts_on, ends_on):
         raise Invalid("A school closure or absence from the area must last 4 or more continuous weeks.",
                       code="too_short", field="ends_on")
@@ -387,134 +492,141 @@ def _check_exception(case: Case, reason: str, starts_on: dt.date, ends_on: dt.da
         if not asked:
             raise Invalid(
                 "The school closure exception applies only when educational advice was requested between "
-                f"{window_start.isoformat()} and {window_end.isoformat()} (reg 10(4)(a)/(b)).",
+                f"{clock.written(window_start)} and {clock.written(window_end)} (reg 10(4)(a)/(b)).",
                 code="closure_window", field="starts_on")
 
 
-def record_exception(db: Database, case_id: int, *, actor: User | None, on: dt.date, reason: str,
-                     starts_on: dt.date, ends_on: dt.date, applies_to: str, family_told_on: dt.date | None = None,
-                     evidence: str | None = None, expected_version: int | None = None) -> Case:
+@effect("record_exception")
+def _record_exception(step: Step) -> None:
     """An exception to a time limit (reg 10(4) or reg 8(2)): it excuses lateness, it never moves a date."""
-    _require_choice(reason, rules.EXCEPTION_REASONS, "reason", "Exception reason")
-    applies_to = _require_text(applies_to, "applies_to", "the deadline kind or advice request the exception is for")
-    if family_told_on is not None and family_told_on > clock.today():
-        raise Invalid("The date the family was told is in the future.", code="date_in_future", field="family_told_on")
+    fields = step.fields
+    applies_to = fields["applies_to"]
+    advice_id = int(applies_to) if applies_to.isdigit() else None
+    record = ExceptionRecord(
+        reason=fields["reason"], starts_on=fields["starts_on"], ends_on=fields["ends_on"],
+        applies_to_kind="advice" if advice_id is not None else applies_to, advice_request_id=advice_id,
+        evidence=fields["evidence"], family_told_on=fields["family_told_on"], recorded_on=step.on,
+        id=step.recorded.get("exception_id"),
+    )
+    step.case.exceptions.append(record)
+    step.flush()
+    step.made["exception_id"] = record.id
 
-    def effect(session: Session, case: Case) -> None:
-        advice_id = int(applies_to) if applies_to.isdigit() else None
-        session.add(ExceptionRecord(
-            case=case, reason=reason, starts_on=starts_on, ends_on=ends_on,
-            applies_to_kind="advice" if advice_id is not None else applies_to, advice_request_id=advice_id,
-            evidence=evidence, family_told_on=family_told_on, recorded_on=on,
-        ))
 
-    return _apply(db, case_id, "record_exception", actor=actor, on=on, expected_version=expected_version,
-                  fields={"reason": reason, "starts_on": starts_on, "ends_on": ends_on, "applies_to": applies_to,
-                          "family_told_on": family_told_on, "evidence": evidence},
-                  check=lambda s, case: _check_exception(case, reason, starts_on, ends_on, applies_to),
-                  effect=effect)
+def exception_on_case(case: Case, exception_id: int) -> ExceptionRecord:
+    for record in case.exceptions:
+        if record.id == exception_id:
+            return record
+    raise NotFound(f"Case {case.reference} has no exception {exception_id}.")
+
+
+@check("withdraw_exception")
+def _check_withdraw_exception(step: Step) -> None:
+    record = exception_on_case(step.case, step.fields["exception_id"])
+    if record.withdrawn_on is not None:
+        raise Invalid(f"This exception was already withdrawn on {clock.written(record.withdrawn_on)}.",
+                      code="already_withdrawn", field="exception_id")
+    _not_before(step.on, record.recorded_on, "the exception was recorded")
+
+
+@effect("withdraw_exception")
+def _withdraw_exception(step: Step) -> None:
+    """An exception recorded in error or no longer borne out: it stops excusing lateness from that day."""
+    record = exception_on_case(step.case, step.fields["exception_id"])
+    record.withdrawn_on, record.withdrawn_reason = step.on, step.fields["reason"]
 
 
 # --------------------------------------------------------------------------------------------------- the plan's life
 
-def set_phase_transfer(db: Database, case_id: int, *, actor: User | None, on: dt.date, transfer: str, year: int,
-                       expected_version: int | None = None) -> Case:
-    """A coming phase transfer: the plan must be amended naming the new setting before 15 Feb / 31 Mar."""
-    _require_choice(transfer, ("school", "post16"), "transfer", "Transfer")
+
+@check("set_phase_transfer")
+def _check_phase_transfer(step: Step) -> None:
+    _not_before(step.on, step.case.plan_issued_on, "the final plan was issued")
+    transfer, year = step.fields["transfer"], step.fields["year"]
     rule_id = "R8.2" if transfer == "post16" else "R8.1"
-    due = rules.rule_in_force(rule_id, on).due_on(on, transfer=transfer, year=year)
-    if due < on:
-        raise Invalid(f"The {year} transfer deadline ({due.isoformat()}) has already passed.",
+    due = rules.rule_in_force(rule_id, step.on).due_on(step.on, transfer=transfer, year=year)
+    if due < step.on:
+        raise Invalid(f"The {year} transfer deadline ({clock.written(due)}) has already passed.",
                       code="deadline_passed", field="year")
 
-    def effect(session: Session, case: Case) -> None:
-        _cancel(case, ["phase_transfer"], on)
-        _open(session, case, "phase_transfer", on, db.policy, rule_id=rule_id, transfer=transfer, year=year)
 
-    return _apply(db, case_id, "set_phase_transfer", actor=actor, on=on, expected_version=expected_version,
-                  fields={"transfer": transfer, "year": year}, effect=effect)
-
-
-def hold_review_meeting(db: Database, case_id: int, *, actor: User | None, on: dt.date,
-                        expected_version: int | None = None) -> Case:
-    def effect(session: Session, case: Case) -> None:
-        case.review_meeting_on = on
-        _open(session, case, "review_report", on, db.policy)
-        _open(session, case, "review_decision", on, db.policy)
-
-    return _apply(db, case_id, "hold_review_meeting", actor=actor, on=on, expected_version=expected_version,
-                  fields={}, effect=effect)
+@effect("set_phase_transfer")
+def _set_phase_transfer(step: Step) -> None:
+    """A coming phase transfer: the plan must be amended naming the new setting before 15 Feb / 31 Mar."""
+    transfer, year = step.fields["transfer"], step.fields["year"]
+    step.ledger.cancel(["phase_transfer"])
+    step.ledger.open("phase_transfer", step.on, rule_id="R8.2" if transfer == "post16" else "R8.1",
+                     transfer=transfer, year=year)
 
 
-def record_review_report(db: Database, case_id: int, *, actor: User | None, on: dt.date,
-                         expected_version: int | None = None) -> Case:
-    return _apply(db, case_id, "record_review_report", actor=actor, on=on, expected_version=expected_version,
-                  fields={}, effect=lambda s, case: _meet(case, ["review_report"], on))
+@effect("hold_review_meeting")
+def _hold_review_meeting(step: Step) -> None:
+    step.case.review_meeting_on = step.on
+    step.ledger.open("review_report", step.on)
+    step.ledger.open("review_decision", step.on)
 
 
-def decide_review_outcome(db: Database, case_id: int, *, actor: User | None, on: dt.date, outcome: str,
-                          expected_version: int | None = None) -> Case:
+@check("record_review_report")
+def _check_review_report(step: Step) -> None:
+    _not_before(step.on, step.case.review_meeting_on, "the review meeting")
+
+
+@effect("decide_review_outcome")
+def _decide_review_outcome(step: Step) -> None:
     """Maintain, amend or cease (reg 20(10)); a decision to amend carries the proposed amendments (R7.9)."""
-    _require_choice(outcome, ("maintain", "amend", "cease"), "outcome", "Review outcome")
-
-    def effect(session: Session, case: Case) -> None:
-        _meet(case, ["review_decision", "annual_review"], on)
-        if outcome == "cease":
-            # A closed case owes nothing more, not even a review report never recorded.
-            _cancel(case, ["phase_transfer", "amended_plan", "review_report"], on)
-            case.closed_on = on
-            return
-        if outcome == "maintain":
-            _meet(case, ["phase_transfer"], on)
-        else:
-            _open(session, case, "amended_plan", on, db.policy)
-        period_start = case.review_meeting_on if db.policy.review_period_starts_at == "meeting" else on
-        _open(session, case, "annual_review", period_start or on, db.policy)
-
-    return _apply(db, case_id, "decide_review_outcome", actor=actor, on=on, expected_version=expected_version,
-                  fields={"outcome": outcome}, effect=effect)
+    case, outcome = step.case, step.fields["outcome"]
+    if outcome == "cease":
+        # A closed case owes nothing more, not even a review report never recorded.
+        step.ledger.cancel(["phase_transfer", "amended_plan", "review_report"])
+        case.closed_on = step.on
+        return
+    if outcome == "maintain":
+        step.ledger.meet(["phase_transfer"])
+    else:
+        step.ledger.open("amended_plan", step.on)
+    period_start = case.review_meeting_on if step.policy.review_period_starts_at == "meeting" else step.on
+    step.ledger.open("annual_review", period_start or step.on)
 
 
-def issue_amended_plan(db: Database, case_id: int, *, actor: User | None, on: dt.date,
-                       expected_version: int | None = None) -> Case:
-    return _apply(db, case_id, "issue_amended_plan", actor=actor, on=on, expected_version=expected_version,
-                  fields={}, effect=lambda s, case: _meet(case, ["amended_plan", "phase_transfer"], on))
+@effect("cease_plan")
+def _cease_plan(step: Step) -> None:
+    step.case.cease_reason, step.case.closed_on = step.fields["reason"], step.on
 
 
-def cease_plan(db: Database, case_id: int, *, actor: User | None, on: dt.date, reason: int,
-               expected_version: int | None = None) -> Case:
-    _require_choice(reason, CEASE_REASONS, "reason", "Cease reason (SEN2 code)")
-
-    def effect(session: Session, case: Case) -> None:
-        _cancel(case, ["annual_review", "review_report", "amended_plan", "phase_transfer"], on)
-        case.cease_reason, case.closed_on = reason, on
-
-    return _apply(db, case_id, "cease_plan", actor=actor, on=on, expected_version=expected_version,
-                  fields={"reason": reason}, effect=effect)
+# --------------------------------------------------------------------------------------------------- by name
 
 
-EVENT_OPERATIONS: dict[str, Callable[..., Case]] = {
-    "agree_to_assess": agree_to_assess,
-    "refuse_to_assess": refuse_to_assess,
-    "request_advice": request_advice,
-    "record_advice": record_advice,
-    "decide_to_issue": decide_to_issue,
-    "decide_not_to_issue": decide_not_to_issue,
-    "issue_draft": issue_draft,
-    "issue_final": issue_final,
-    "record_exception": record_exception,
-    "set_phase_transfer": set_phase_transfer,
-    "hold_review_meeting": hold_review_meeting,
-    "record_review_report": record_review_report,
-    "decide_review_outcome": decide_review_outcome,
-    "issue_amended_plan": issue_amended_plan,
-    "cease_plan": cease_plan,
-    "withdraw": withdraw,
-}
-assert set(EVENT_OPERATIONS) == set(ehcp.EVENTS), "every workflow event needs exactly one operation"
+def _operation(event: str) -> Callable[..., Case]:
+    spec = EVENTS[event]
+
+    def operation(db: Database, case_id: int, *, actor: User | None, on: dt.date,
+                  expected_version: int | None = None, uow: Session | None = None, **fields: Any) -> Case:
+        return fire_event(db, case_id, event, actor=actor, on=on, expected_version=expected_version, uow=uow,
+                          **fields)
+
+    operation.__name__ = operation.__qualname__ = event
+    operation.__doc__ = f"{spec.title}: records '{spec.history}' on the case (see casework.law.events)."
+    return operation
 
 
-def fire_event(db: Database, case_id: int, event: str, *, actor: User | None, on: dt.date,
-               expected_version: int | None = None, **fields: Any) -> Case:
-    """Dispatch a named event (from the API, forms or tests) to its operation."""
-    return EVENT_OPERATIONS[event](db, case_id, actor=actor, on=on, expected_version=expected_version, **fields)
+agree_to_assess = _operation("agree_to_assess")
+refuse_to_assess = _operation("refuse_to_assess")
+request_advice = _operation("request_advice")
+record_advice = _operation("record_advice")
+void_advice_request = _operation("void_advice_request")
+decide_to_issue = _operation("decide_to_issue")
+decide_not_to_issue = _operation("decide_not_to_issue")
+issue_draft = _operation("issue_draft")
+issue_final = _operation("issue_final")
+record_exception = _operation("record_exception")
+withdraw_exception = _operation("withdraw_exception")
+set_phase_transfer = _operation("set_phase_transfer")
+hold_review_meeting = _operation("hold_review_meeting")
+record_review_report = _operation("record_review_report")
+decide_review_outcome = _operation("decide_review_outcome")
+issue_amended_plan = _operation("issue_amended_plan")
+cease_plan = _operation("cease_plan")
+withdraw = _operation("withdraw")
+
+EVENT_OPERATIONS: dict[str, Callable[..., Case]] = {name: globals()[name] for name in EVENTS}
+assert set(EVENTS) == set(ehcp.EVENTS), "every workflow event needs exactly one declaration"

@@ -39,6 +39,11 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def written(day: dt.date) -> str:
+    """A date as people write it ("13 July 2026"), for every message a caseworker reads."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def weeks_after(event: dt.date, weeks: int, counting: Counting = STATUTORY) -> dt.date:
     """Last day for a duty "within N weeks of" the event."""
     due = event + dt.timedelta(weeks=weeks)

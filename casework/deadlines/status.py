@@ -19,9 +19,10 @@ LATE = ("overdue", "met_late")
 
 
 def status(deadline: Deadline, as_of: dt.date, policy: Policy) -> str:
-    if deadline.cancelled_on is not None:
+    """The status on ``as_of``: a deadline met or cancelled after that day was still open on it."""
+    if deadline.cancelled_on is not None and deadline.cancelled_on <= as_of:
         return "cancelled"
-    if deadline.met_on is not None:
+    if deadline.met_on is not None and deadline.met_on <= as_of:
         return "met" if deadline.met_on <= deadline.due_on else "met_late"
     if as_of > deadline.due_on:
         return "overdue" if deadline.is_duty else "met"
@@ -35,9 +36,9 @@ def status_sql(as_of: dt.date, policy: Policy, kinds: Iterable[str] = rules.DEAD
     soon = or_(*(and_(Deadline.kind == k, Deadline.due_on <= as_of + dt.timedelta(days=policy.warning_days(k)))
                  for k in kinds))
     return case(
-        (Deadline.cancelled_on.is_not(None), literal("cancelled")),
-        (and_(Deadline.met_on.is_not(None), Deadline.met_on <= Deadline.due_on), literal("met")),
-        (Deadline.met_on.is_not(None), literal("met_late")),
+        (Deadline.cancelled_on <= as_of, literal("cancelled")),
+        (and_(Deadline.met_on <= as_of, Deadline.met_on <= Deadline.due_on), literal("met")),
+        (Deadline.met_on <= as_of, literal("met_late")),
         (and_(Deadline.due_on < as_of, Deadline.is_duty.is_(False)), literal("met")),
         (Deadline.due_on < as_of, literal("overdue")),
         (soon, literal("due_soon")),
@@ -56,11 +57,17 @@ def applies_to(exception: ExceptionRecord, deadline: Deadline) -> bool:
     return rules.exception_applies(rule, exception.reason)
 
 
+def in_force(exception: ExceptionRecord, as_of: dt.date) -> bool:
+    """Recorded by that day and not withdrawn by it: a withdrawn exception excuses nothing from its withdrawal."""
+    return exception.recorded_on <= as_of and (exception.withdrawn_on is None or exception.withdrawn_on > as_of)
+
+
 def excused(deadline: Deadline, current_status: str, exceptions: Iterable[ExceptionRecord], as_of: dt.date) -> bool:
-    """Late, and an exception that applies to it covers part of the time it was running."""
+    """Late, and an exception in force that applies to it covers part of the time it was running."""
     if current_status not in LATE:
         return False
-    ran_until = deadline.met_on or as_of
+    ran_until = deadline.met_on if deadline.met_on is not None and deadline.met_on <= as_of else as_of
     return any(
-        applies_to(e, deadline) and e.starts_on <= ran_until and e.ends_on >= deadline.starts_on for e in exceptions
+        in_force(e, as_of) and applies_to(e, deadline) and e.starts_on <= ran_until and e.ends_on >= deadline.starts_on
+        for e in exceptions
     )

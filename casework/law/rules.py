@@ -14,6 +14,8 @@ from typing import Any
 
 from casework.core import clock
 from casework.core.clock import Counting
+from casework.law import codes
+from casework.law.kinds import DEADLINE_KINDS, DeadlineKind  # noqa: F401  (where they were first kept)
 
 CFA_COMMENCED = dt.date(2014, 9, 1)
 
@@ -24,8 +26,7 @@ ADVICE_EXCEPTIONS = frozenset({"personal_circumstances", "absent_from_area", "mi
 # SI 2020/471 (1 May to 25 September 2020): a limit did not apply where meeting it was not reasonably
 # practicable for a reason relating to coronavirus.
 CORONAVIRUS = "coronavirus"
-EXCEPTION_REASONS = ("school_closure", "personal_circumstances", "absent_from_area", "missed_appointment",
-                     CORONAVIRUS)
+EXCEPTION_REASONS = codes.EXCEPTION_REASONS
 
 DueFormula = Callable[..., dt.date]
 
@@ -137,34 +138,6 @@ def rule_in_force(rule_id: str, on: dt.date, rules: tuple[Rule, ...] = RULES) ->
         if rule.id == rule_id and rule.in_force_on(on):
             return rule
     raise NoRuleInForce(f"No version of rule {rule_id} was in force on {on.isoformat()}")
-
-
-@dataclass(frozen=True)
-class DeadlineKind:
-    """A kind of deadline row, as the public contract names it."""
-
-    name: str
-    label: str
-    rule_ids: tuple[str, ...]
-    is_duty: bool = True  # False for a window the family has (no breach when it passes)
-    advice: bool = False
-
-
-DEADLINE_KINDS: dict[str, DeadlineKind] = {
-    k.name: k
-    for k in (
-        DeadlineKind("decision_to_assess", "Decision whether to assess", ("R1.1",)),
-        DeadlineKind("issue_decision", "Decision whether to issue a plan", ("R3.1",)),
-        DeadlineKind("final_plan", "Final plan issued (20 weeks)", ("R5.1",)),
-        DeadlineKind("advice", "Advice returned (6 weeks)", ("R2.1",), advice=True),
-        DeadlineKind("draft_representations", "Family's representations on the draft", ("R4.1",), is_duty=False),
-        DeadlineKind("annual_review", "Annual review", ("R7.1",)),
-        DeadlineKind("review_report", "Review report sent", ("R7.7",)),
-        DeadlineKind("review_decision", "Review decision and any proposed amendments", ("R7.8",)),
-        DeadlineKind("amended_plan", "Final amended plan", ("R7.11",)),
-        DeadlineKind("phase_transfer", "Phase transfer amendment", ("R8.1", "R8.2")),
-    )
-}
 
 
 def exception_applies(rule: Rule, reason: str) -> bool:

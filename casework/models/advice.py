@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from casework.law import codes
 from casework.models.base import Base, created_at_column
 from casework.models.user import Organisation
 
 if TYPE_CHECKING:
     from casework.models.case import Case
 
-ADVICE_TYPES = ("parent", "educational", "health", "psychological", "social_care", "other")
+ADVICE_TYPES = codes.ADVICE_TYPES
 
 
 class AdviceRequest(Base):
@@ -29,6 +30,9 @@ class AdviceRequest(Base):
     received_on: Mapped[dt.date]
     returned_on: Mapped[dt.date | None] = mapped_column(index=True)
     returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A request sent in error or no longer needed is cancelled, never deleted: the day and why.
+    voided_on: Mapped[dt.date | None]
+    void_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = created_at_column()
 
     case: Mapped[Case] = relationship(back_populates="advice_requests")

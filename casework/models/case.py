@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from casework.law import codes
 from casework.models.base import Base, created_at_column
 
 if TYPE_CHECKING:
@@ -15,8 +16,8 @@ if TYPE_CHECKING:
     from casework.models.deadline import Deadline, ExceptionRecord
 
 # SEN2 primary need codes (DS from 2025).
-PRIMARY_NEEDS = ("SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "DS", "OTH")
-REQUESTERS = ("parent", "young_person", "school", "other")
+PRIMARY_NEEDS = codes.PRIMARY_NEEDS
+REQUESTERS = codes.REQUESTERS
 
 
 class Case(Base):
@@ -37,6 +38,7 @@ class Case(Base):
     assigned_caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     # Facts that later rules and guards read; each is set by exactly one operation.
+    # The date of the last event that moved the case to another state: the next such event may not be earlier.
     last_event_on: Mapped[dt.date]
     decision_to_assess_on: Mapped[dt.date | None]
     draft_issued_on: Mapped[dt.date | None]
@@ -49,8 +51,10 @@ class Case(Base):
 
     created_at: Mapped[dt.datetime] = created_at_column()
 
+    # The case's deadlines as they stand: a row a correction superseded stays in the table, out of this list.
     deadlines: Mapped[list[Deadline]] = relationship(
-        back_populates="case", order_by="Deadline.due_on, Deadline.id", lazy="selectin"
+        back_populates="case", order_by="Deadline.due_on, Deadline.id", lazy="selectin",
+        primaryjoin="and_(Case.id == Deadline.case_id, Deadline.superseded_at.is_(None))",
     )
     advice_requests: Mapped[list[AdviceRequest]] = relationship(
         back_populates="case", order_by="AdviceRequest.id", lazy="selectin"

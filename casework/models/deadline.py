@@ -44,6 +44,9 @@ class Deadline(Base):
     is_duty: Mapped[bool] = mapped_column(default=True)
     advice_request_id: Mapped[int | None] = mapped_column(ForeignKey("advice_requests.id"), index=True)
     created_at: Mapped[dt.datetime] = created_at_column()
+    # When a correction recomputed the case and this row no longer stood as it was: kept, never deleted, and
+    # never open (a superseded row is also met or cancelled), so scans and lists pass over it.
+    superseded_at: Mapped[dt.datetime | None]
 
     case: Mapped[Case] = relationship(back_populates="deadlines")
 
@@ -68,5 +71,9 @@ class ExceptionRecord(Base):
     family_told_on: Mapped[dt.date | None]
     recorded_on: Mapped[dt.date]
     created_at: Mapped[dt.datetime] = created_at_column()
+    # An exception recorded in error, or no longer borne out, is withdrawn (never deleted): from that day it
+    # excuses nothing.
+    withdrawn_on: Mapped[dt.date | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[Case] = relationship(back_populates="exceptions")

@@ -48,7 +48,8 @@ def _rate(issued: int, within: int) -> dict[str, Any]:
 
 
 def _plans_issued_between(start: dt.date, end: dt.date) -> ColumnElement[bool]:
-    return and_(Deadline.kind == NEW_PLAN_KIND, Deadline.met_on >= start, Deadline.met_on <= end)
+    return and_(Deadline.kind == NEW_PLAN_KIND, Deadline.met_on >= start, Deadline.met_on <= end,
+                Deadline.superseded_at.is_(None))
 
 
 _ON_TIME = case((Deadline.met_on <= Deadline.due_on, 1), else_=0)
@@ -71,7 +72,7 @@ def _plans_with_exceptions(session: Session, start: dt.date, end: dt.date) -> li
         select(Deadline, ExceptionRecord)
         .join(ExceptionRecord, ExceptionRecord.case_id == Deadline.case_id)
         .where(_plans_issued_between(start, end), ExceptionRecord.applies_to_kind == NEW_PLAN_KIND,
-               ExceptionRecord.advice_request_id.is_(None))
+               ExceptionRecord.advice_request_id.is_(None), ExceptionRecord.withdrawn_on.is_(None))
         .order_by(Deadline.id, ExceptionRecord.id)
     ).all()
     found: dict[int, Deadline] = {}
@@ -87,7 +88,8 @@ def _advice_figures(session: Session, start: dt.date, end: dt.date) -> dict[str,
         advice_type: (int(returned), int(within or 0))
         for advice_type, returned, within in session.execute(
             select(AdviceRequest.advice_type, func.count(AdviceRequest.id), func.sum(on_time))
-            .join(Deadline, and_(Deadline.advice_request_id == AdviceRequest.id, Deadline.kind == ADVICE_KIND))
+            .join(Deadline, and_(Deadline.advice_request_id == AdviceRequest.id, Deadline.kind == ADVICE_KIND,
+                            Deadline.superseded_at.is_(None)))
             .where(AdviceRequest.returned_on >= start, AdviceRequest.returned_on <= end)
             .group_by(AdviceRequest.advice_type)
         )

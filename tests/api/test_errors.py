@@ -83,7 +83,8 @@ def test_missing_things_are_404(api):
 
 def test_an_event_the_state_does_not_allow_is_409_naming_the_state(api, assessed):
     error = refused(api, assessed, lambda: api.event(assessed, "issue_final", "2024-12-01"), 409, "event_not_allowed")
-    assert "'assessment'" in error["message"] and "decide_to_issue" in error["message"]
+    assert "'Assessment'" in error["message"] and "Decide to issue a plan" in error["message"]
+    assert "decide_to_issue" not in error["message"]
 
 
 def test_a_stale_version_is_409(api, assessed):

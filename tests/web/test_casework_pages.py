@@ -222,8 +222,6 @@ def test_every_event_form_renders_for_a_case_that_allows_it(browser_for, db, new
     """A case in each open state; every event its state allows has a working form with a date and a button."""
     from tests.support import to_final_plan
     from web.pages.forms import EVENT_FORMS
-    from workflows import ehcp
-
     received = new_case(dt.date(2025, 9, 1))
     assessing = new_case(dt.date(2025, 9, 1))
     operations.agree_to_assess(db, assessing.id, actor=None, on=dt.date(2025, 9, 15))
@@ -237,19 +235,23 @@ def test_every_event_form_renders_for_a_case_that_allows_it(browser_for, db, new
     reviewing = new_case(dt.date(2024, 9, 2))
     to_final_plan(db, reviewing.id)
     operations.hold_review_meeting(db, reviewing.id, actor=None, on=dt.date(2025, 11, 3))
+    operations.record_exception(db, assessing.id, actor=None, on=dt.date(2025, 9, 20),
+                                reason="personal_circumstances", starts_on=dt.date(2025, 9, 18),
+                                ends_on=dt.date(2025, 10, 20), applies_to="final_plan")
     browser = browser_for("caseworker")
     covered: set[str] = set()
     for case in (received, assessing, drafting, maintained, reviewing):
         with db.reading() as session:
-            state = session.get(Case, case.id).state
-        for event in ehcp.allowed_events(state):
+            found = session.get(Case, case.id)
+            state, possible = found.state, operations.allowed_events(found)
+        for event in possible:
             page = browser.client.get(f"/cases/{case.id}/events/{event}")
             assert page.status_code == 200, (state, event)
             assert 'name="on"' in page.text and 'type="submit"' in page.text, (state, event)
             covered.add(event)
     assert {"agree_to_assess", "request_advice", "record_advice", "record_exception", "decide_to_issue",
             "issue_draft", "hold_review_meeting", "record_review_report", "decide_review_outcome",
-            "set_phase_transfer", "cease_plan", "withdraw"} <= covered
+            "set_phase_transfer", "cease_plan", "withdraw", "void_advice_request", "withdraw_exception"} <= covered
     assert covered <= set(EVENT_FORMS)
 
 

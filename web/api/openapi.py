@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 description of the API, built from the same tables the code runs on.
 
-Event bodies come from web.api.parsing.EVENT_FIELDS and the choices from the models and rules, so the
+Event bodies come from the pydantic models of web.api.bodies (built from the event declarations), so the
 document cannot drift from what the API accepts; a test checks every route is described and that real
 responses validate against these schemas.
 """
@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from casework.law import rules
+from casework.law.events import EVENTS
 from casework.models import ADVICE_TYPES, PRIMARY_NEEDS, REQUESTERS, STATUSES
-from web.api import parsing
+from web.api import bodies, parsing
 from workflows import ehcp
 
 DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
@@ -19,59 +20,8 @@ NULLABLE_DATE = {"oneOf": [DATE, {"type": "null"}]}
 TEXT = {"type": "string"}
 NULLABLE_TEXT = {"type": ["string", "null"]}
 
-# Extra fields of each event as JSON Schema, with the choices the operations accept.
-EVENT_FIELD_SCHEMAS: dict[str, dict[str, Any]] = {
-    "reason": TEXT,
-    "advice_type": {"type": "string", "enum": list(ADVICE_TYPES)},
-    "organisation": TEXT,
-    "received_on": DATE,
-    "advice_request_id": {"type": "integer"},
-    "named_setting": TEXT,
-    "starts_on": DATE,
-    "ends_on": DATE,
-    "applies_to": {
-        "oneOf": [
-            {"type": "string", "enum": list(rules.DEADLINE_KINDS)},
-            {"type": "string", "pattern": r"^\d+$"},
-            {"type": "integer"},
-        ],
-        "description": "a deadline kind, or the id of an advice request",
-    },
-    "family_told_on": DATE,
-    "evidence": TEXT,
-    "transfer": {"type": "string", "enum": ["school", "post16"]},
-    "year": {"type": "integer"},
-    "outcome": {"type": "string", "enum": ["maintain", "amend", "cease"]},
-}
-EVENT_FIELD_OVERRIDES = {
-    ("record_exception", "reason"): {"type": "string", "enum": list(rules.EXCEPTION_REASONS)},
-    ("cease_plan", "reason"): {"type": "integer", "minimum": 1, "maximum": 9, "description": "SEN2 cease reason"},
-}
-OPTIONAL = {
-    ("request_advice", "received_on"),
-    ("issue_final", "named_setting"),
-    ("record_exception", "family_told_on"),
-    ("record_exception", "evidence"),
-}
-
-
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _event_schema(event: str) -> dict[str, Any]:
-    fields = parsing.EVENT_FIELDS[event]
-    properties: dict[str, Any] = {
-        "event": {"const": event},
-        "on": DATE,
-        "version": {"type": "integer", "description": "the case version you saw; a newer one answers 409"},
-    }
-    required = ["event", "on"]
-    for name in fields:
-        properties[name] = EVENT_FIELD_OVERRIDES.get((event, name), EVENT_FIELD_SCHEMAS[name])
-        if (event, name) not in OPTIONAL:
-            required.append(name)
-    return {"type": "object", "title": event, "properties": properties, "required": required}
 
 
 def _schemas() -> dict[str, Any]:
@@ -189,6 +139,9 @@ def _schemas() -> dict[str, Any]:
             "fields": {"type": "object"},
             "state_before": NULLABLE_TEXT,
             "state_after": NULLABLE_TEXT,
+            "corrected": {"type": "boolean", "description": "a later correction entry put this entry right"},
+            "corrected_by": {"type": "array", "items": {"type": "integer"}},
+            "now_reads": {"type": "object", "description": "the entry's date and fields as corrected"},
         },
         "required": ["id", "at", "actor", "event", "state_before", "state_after"],
     }
@@ -266,7 +219,7 @@ def _schemas() -> dict[str, Any]:
         },
         "required": ["child", "received_on", "requested_by"],
     }
-    events = {f"Event_{e}": _event_schema(e) for e in parsing.EVENT_FIELDS}
+    events = {f"Event_{e}": bodies.event_schema(e) for e in EVENTS}
     return {
         "Child": child,
         "CaseSummary": {
@@ -283,11 +236,23 @@ def _schemas() -> dict[str, Any]:
         "Timeliness": timeliness,
         "Error": error,
         "NewCase": new_case,
+        "Correction": {
+            "type": "object",
+            "properties": {
+                "entry_id": {"type": "integer"},
+                "on": DATE,
+                "reason": TEXT,
+                "version": {"type": "integer"},
+            },
+            "additionalProperties": True,
+            "description": "the entry's right date and/or the fields of its event that were wrong, with why",
+            "required": ["entry_id", "reason"],
+        },
         "Event": {
             "oneOf": [_ref(name) for name in events],
             "discriminator": {
                 "propertyName": "event",
-                "mapping": {e: f"#/components/schemas/Event_{e}" for e in parsing.EVENT_FIELDS},
+                "mapping": {e: f"#/components/schemas/Event_{e}" for e in EVENTS},
             },
         },
         **events,
@@ -408,6 +373,17 @@ def document() -> dict[str, Any]:
                 "requestBody": _body(_ref("Event")),
                 "responses": _responses(
                     "200", _ref("Case"), "The case after the event", "400", "403", "404", "409", "422"
+                ),
+            }
+        },
+        "/cases/{case_id}/corrections": {
+            "post": {
+                "summary": "Correct one history entry; the case is recomputed as if it had been right",
+                "operationId": "correctEntry",
+                "parameters": [CASE_ID],
+                "requestBody": _body(_ref("Correction")),
+                "responses": _responses(
+                    "200", _ref("Case"), "The case recomputed", "400", "403", "404", "409", "422"
                 ),
             }
         },

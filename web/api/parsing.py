@@ -98,32 +98,3 @@ def as_of_param() -> dt.date | None:
     if raw is None:
         return None
     return date_field({"as_of": raw}, "as_of")
-
-
-# Extra fields of each event beyond "on" (and the optional "version"): name -> reader.
-EVENT_FIELDS: dict[str, dict[str, Any]] = {
-    "agree_to_assess": {},
-    "refuse_to_assess": {"reason": text_field},
-    "request_advice": {"advice_type": text_field, "organisation": text_field,
-                       "received_on": lambda b, n: date_field(b, n, required=False)},
-    "record_advice": {"advice_request_id": int_field},
-    "decide_to_issue": {},
-    "decide_not_to_issue": {"reason": text_field},
-    "issue_draft": {},
-    "issue_final": {"named_setting": lambda b, n: text_field(b, n, required=False)},
-    "record_exception": {"reason": text_field, "starts_on": date_field, "ends_on": date_field,
-                         "applies_to": lambda b, n: str(b[n]) if isinstance(b.get(n), int) else text_field(b, n),
-                         "family_told_on": lambda b, n: date_field(b, n, required=False),
-                         "evidence": lambda b, n: text_field(b, n, required=False)},
-    "set_phase_transfer": {"transfer": text_field, "year": int_field},
-    "hold_review_meeting": {},
-    "record_review_report": {},
-    "decide_review_outcome": {"outcome": text_field},
-    "issue_amended_plan": {},
-    "cease_plan": {"reason": int_field},
-    "withdraw": {"reason": text_field},
-}
-
-
-def event_fields(event: str, body: dict[str, Any]) -> dict[str, Any]:
-    return {name: reader(body, name) for name, reader in EVENT_FIELDS[event].items()}

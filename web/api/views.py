@@ -5,8 +5,6 @@ Views stay thin; every rule lives in ``casework``. Errors always use the contrac
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import exists, func, select
 from werkzeug.exceptions import HTTPException
@@ -18,7 +16,7 @@ from casework.core import clock
 from casework.core.errors import CaseworkError, MalformedInput, NotFound, Unauthenticated
 from casework.models import AdviceRequest, Case, Deadline
 from web import database
-from web.api import parsing
+from web.api import bodies, parsing
 from workflows import ehcp
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -66,7 +64,9 @@ def _case_response(case_id: int, status: int = 200, as_of=None):
         case = session.scalars(authz.cases_query(g.user).where(Case.id == case_id)).first()
         if case is None:
             raise NotFound(f"There is no case {case_id}.")
-        return jsonify(casefile.case_dict(case, as_of or clock.today(), db.policy)), status
+        day = as_of or clock.today()
+        state = casefile.state_on(session, case_id, day) if day < clock.today() else None
+        return jsonify(casefile.case_dict(case, day, db.policy, state=state)), status
 
 
 @api.post("/cases")
@@ -117,17 +117,11 @@ def get_case(case_id: int):
 def post_event(case_id: int):
     authz.require(g.user, authz.CASE_WRITE_ROLES, "change cases")
     body = parsing.json_body()
-    event = body.get("event")
-    if not isinstance(event, str) or event not in parsing.EVENT_FIELDS:
-        raise MalformedInput(f"event must be one of: {', '.join(parsing.EVENT_FIELDS)}.", code="unknown_event",
-                             field="event")
     with database().reading() as session:  # 404 before anything else for a case the user may not see
         if session.scalars(authz.cases_query(g.user).where(Case.id == case_id)).first() is None:
             raise NotFound(f"There is no case {case_id}.")
-    on = parsing.date_field(body, "on")
-    fields: dict[str, Any] = parsing.event_fields(event, body)
-    operations.fire_event(database(), case_id, event, actor=g.user, on=on,
-                          expected_version=parsing.int_field(body, "version", required=False), **fields)
+    spec, on, version, fields = bodies.read_event(body)
+    operations.fire_event(database(), case_id, spec.name, actor=g.user, on=on, expected_version=version, **fields)
     return _case_response(case_id)
 
 
@@ -165,7 +159,7 @@ def return_advice(advice_request_id: int):
             authz.advice_requests_query(g.user).where(AdviceRequest.id == advice_request_id)).first()
         if visible is None:
             raise NotFound(f"There is no advice request {advice_request_id}.")
-    on = parsing.date_field(parsing.json_body(), "on")
+    on = bodies.read_return(parsing.json_body())
     operations.return_advice(db, advice_request_id, actor=g.user, on=on)
     with db.reading() as session:
         advice = session.get(AdviceRequest, advice_request_id)

@@ -171,11 +171,17 @@ def case(case_id: int):
 
 def _prepare(form: Any, event: str, case: dict[str, Any]) -> None:
     """Fill the choices that depend on the case: its outstanding advice requests and its deadlines."""
-    if event == "record_advice":
+    if event in ("record_advice", "void_advice_request"):
         form.advice_request_id.choices = [choice("", "Choose the advice request")] + [
             choice(str(a["id"]), f"{p.ADVICE_TYPE_LABELS[a['advice_type']]} advice from {a['organisation']}, "
                                  f"requested {p.long_date(a['requested_on'])}")
-            for a in case["advice_requests"] if a["returned_on"] is None
+            for a in case["advice_requests"] if a["outstanding"]
+        ]
+    if event == "withdraw_exception":
+        form.exception_id.choices = [choice("", "Choose the exception")] + [
+            choice(str(e["id"]), f"{p.EXCEPTION_LABELS[e['reason']]}, {p.long_date(e['starts_on'])} to "
+                                 f"{p.long_date(e['ends_on'])}, recorded {p.long_date(e['recorded_on'])}")
+            for e in case["exceptions"] if e["withdrawn_on"] is None
         ]
     if event == "record_exception":
         choices = [choice("", "Choose the time limit")]

@@ -26,8 +26,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from casework.accounts import MIN_PASSWORD_LENGTH
-from casework.law import rules
-from casework.models import ADVICE_TYPES, PRIMARY_NEEDS, REQUESTERS, ROLES
+from casework.law.events import EVENTS, EventField, EventSpec
+from casework.models import PRIMARY_NEEDS, REQUESTERS, ROLES
 from web.pages import presenters as p
 
 
@@ -165,137 +165,56 @@ class EventForm(PageForm):
     on = GovDateField("Date", enter="the date")
 
 
-def _event_form(name: str, on_label: str, enter: str, button: str, hint: str | None = None,
-                **fields: Any) -> type[EventForm]:
+def _event_field(declared: EventField) -> Field:
+    """The form field for one declared event field: its label, hint, limit and the message for a missing value."""
+    verb = "Select" if declared.widget in ("select", "radio") else "Enter"
+    required = [DataRequired(message=f"{verb} {declared.enter}")] if declared.required else [Optional()]
+    if declared.type == "date":
+        return GovDateField(declared.label, enter=declared.enter, required=declared.required,
+                            description=declared.hint)
+    if declared.type == "year":
+        return StringField(declared.label, widget=GovTextInput(), description=declared.hint,
+                           validators=[*required, Regexp(r"^\d{4}$", message="Enter the year as 4 numbers, like 2026")])
+    if declared.type in ("text", "long_text"):
+        widget = GovTextArea() if declared.widget == "textarea" else GovTextInput()
+        return StringField(declared.label, widget=widget, description=declared.hint,
+                           validators=[*required, Length(max=declared.max_length)])
+    options = [choice(str(code), declared.choice_labels.get(code, str(code))) for code in declared.choices]
+    if declared.widget == "radio":
+        return RadioField(declared.label, widget=GovRadioInput(), validate_choice=False, choices=options,
+                          validators=required, description=declared.hint)
+    # Choices that depend on the case (its advice requests, its time limits) are filled in by the page.
+    return SelectField(declared.label, widget=GovSelect(), validate_choice=False, description=declared.hint,
+                       choices=[choice("", f"Choose {declared.enter}"), *options] if options else [],
+                       validators=required)
+
+
+def event_form(spec: EventSpec) -> type[EventForm]:
+    """The page form of an event, from its declaration: the event's own date first, then its fields."""
     attrs: dict[str, Any] = {
-        "on": GovDateField(on_label, enter=enter, description=hint or "For example, 27 3 2025"),
-        **fields,
-        "submit": SubmitField(button, widget=GovSubmitInput()),
+        "on": GovDateField(spec.date_label, enter=spec.date_enter, description=spec.date_hint),
+        **{declared.name: _event_field(declared) for declared in spec.fields},
+        "submit": SubmitField(spec.button, widget=GovSubmitInput()),
     }
-    return type(f"{name.title().replace('_', '')}Form", (EventForm,), attrs)
+    return type(f"{spec.name.title().replace('_', '')}Form", (EventForm,), attrs)
 
 
-def _reason(label: str, message: str) -> StringField:
-    return StringField(label, widget=GovTextArea(), validators=[DataRequired(message=message), Length(max=2000)])
-
-
-EVENT_FORMS: dict[str, type[EventForm]] = {
-    "agree_to_assess": _event_form("agree_to_assess", "Date of the decision to assess",
-                                   "the date of the decision to assess", "Record decision to assess"),
-    "refuse_to_assess": _event_form(
-        "refuse_to_assess", "Date of the decision", "the date of the decision", "Record refusal to assess",
-        reason=_reason("Reason for refusing to assess", "Enter the reason for refusing to assess")),
-    "request_advice": _event_form(
-        "request_advice", "Date the request for advice was sent", "the date the request for advice was sent",
-        "Record request for advice",
-        advice_type=SelectField("Type of advice", widget=GovSelect(), validate_choice=False,
-                                choices=_choices(p.ADVICE_TYPE_LABELS, ADVICE_TYPES, blank="Choose the type"),
-                                validators=_required_choice("Select the type of advice")),
-        organisation=StringField("Organisation asked", widget=GovTextInput(),
-                                 validators=[DataRequired(message="Enter the organisation asked for advice"),
-                                             Length(max=200)],
-                                 description="For example, Northbridge NHS Trust"),
-        received_on=GovDateField("Date the organisation received the request",
-                                 enter="the date the organisation received the request", required=False,
-                                 description="Its 6 weeks start from here. Leave blank if it is the day it was sent")),
-    "record_advice": _event_form(
-        "record_advice", "Date the advice was received", "the date the advice was received", "Record advice received",
-        advice_request_id=SelectField("Advice request", widget=GovSelect(), validate_choice=False, choices=[],
-                                      validators=_required_choice("Select the advice request"))),
-    "decide_to_issue": _event_form("decide_to_issue", "Date of the decision to issue a plan",
-                                   "the date of the decision to issue a plan", "Record decision to issue"),
-    "decide_not_to_issue": _event_form(
-        "decide_not_to_issue", "Date of the decision", "the date of the decision", "Record decision not to issue",
-        reason=_reason("Reason for not issuing a plan", "Enter the reason for not issuing a plan")),
-    "issue_draft": _event_form("issue_draft", "Date the draft plan was sent to the family",
-                               "the date the draft plan was sent", "Record draft plan issued",
-                               hint="The family's 15 days for representations begin on this day"),
-    "issue_final": _event_form(
-        "issue_final", "Date the final plan was issued", "the date the final plan was issued",
-        "Record final plan issued",
-        named_setting=StringField("Named school or setting", widget=GovTextInput(), validators=[Length(max=200)],
-                                  description="Optional")),
-    "record_exception": _event_form(
-        "record_exception", "Date recorded", "the date the exception is recorded", "Record exception",
-        reason=SelectField("Reason", widget=GovSelect(), validate_choice=False,
-                           choices=_choices(p.EXCEPTION_LABELS, rules.EXCEPTION_REASONS, blank="Choose a reason"),
-                           validators=_required_choice("Select the reason for the exception")),
-        applies_to=SelectField("Time limit it applies to", widget=GovSelect(), validate_choice=False, choices=[],
-                               validators=_required_choice("Select the time limit the exception applies to")),
-        starts_on=GovDateField("Start date", enter="the date the circumstances started"),
-        ends_on=GovDateField("End date", enter="the date the circumstances ended"),
-        family_told_on=GovDateField("Date the family was told", enter="the date the family was told",
-                                    required=False, description="Optional"),
-        evidence=StringField("Evidence", widget=GovTextArea(), validators=[Length(max=2000)],
-                             description="Optional: what shows the exception applies")),
-    "set_phase_transfer": _event_form(
-        "set_phase_transfer", "Date recorded", "the date", "Record phase transfer",
-        transfer=RadioField("Transfer", widget=GovRadioInput(), validate_choice=False,
-                            choices=[choice("school", "Between school phases (plan amended before 15 February)"),
-                                     choice("post16",
-                                            "From secondary school to post-16 (plan amended before 31 March)")],
-                            validators=_required_choice("Select the kind of transfer")),
-        year=StringField("Year of the transfer", widget=GovTextInput(),
-                         validators=[DataRequired(message="Enter the year of the transfer"),
-                                     Regexp(r"^\d{4}$", message="Enter the year as 4 numbers, like 2026")],
-                         description="For example, 2026")),
-    "hold_review_meeting": _event_form("hold_review_meeting", "Date of the review meeting",
-                                       "the date of the review meeting", "Record review meeting"),
-    "record_review_report": _event_form("record_review_report", "Date the review report was sent",
-                                        "the date the review report was sent", "Record review report sent"),
-    "decide_review_outcome": _event_form(
-        "decide_review_outcome", "Date of the decision", "the date of the decision", "Record review outcome",
-        outcome=RadioField("Outcome", widget=GovRadioInput(), validate_choice=False,
-                           choices=[choice("maintain", "Maintain the plan"), choice("amend", "Amend the plan"),
-                                    choice("cease", "Cease the plan")],
-                           validators=_required_choice("Select the outcome of the review"))),
-    "issue_amended_plan": _event_form("issue_amended_plan", "Date the amended plan was issued",
-                                      "the date the amended plan was issued", "Record amended plan issued"),
-    "cease_plan": _event_form(
-        "cease_plan", "Date the plan ceased", "the date the plan ceased", "Record plan ceased",
-        reason=SelectField("Reason (SEN2)", widget=GovSelect(), validate_choice=False,
-                           choices=_choices(p.CEASE_REASON_LABELS, p.CEASE_REASON_LABELS, blank="Choose a reason"),
-                           validators=_required_choice("Select the reason the plan ceased"))),
-    "withdraw": _event_form("withdraw", "Date of the withdrawal", "the date of the withdrawal",
-                            "Record withdrawal",
-                            reason=_reason("Reason for the withdrawal", "Enter the reason for the withdrawal")),
-}
-
+EVENT_FORMS: dict[str, type[EventForm]] = {name: event_form(spec) for name, spec in EVENTS.items()}
 # Titles of the event forms, as a caseworker would name the step.
-EVENT_TITLES: dict[str, str] = {
-    "agree_to_assess": "Agree to assess",
-    "refuse_to_assess": "Refuse to assess",
-    "request_advice": "Request advice",
-    "record_advice": "Record advice received",
-    "decide_to_issue": "Decide to issue a plan",
-    "decide_not_to_issue": "Decide not to issue a plan",
-    "issue_draft": "Issue the draft plan",
-    "issue_final": "Issue the final plan",
-    "record_exception": "Record an exception to a time limit",
-    "set_phase_transfer": "Set a phase transfer",
-    "hold_review_meeting": "Hold the review meeting",
-    "record_review_report": "Send the review report",
-    "decide_review_outcome": "Decide the review outcome",
-    "issue_amended_plan": "Issue the amended plan",
-    "cease_plan": "Cease the plan",
-    "withdraw": "Withdraw the request",
-}
-
-
-# Fields the operations take as whole numbers.
-_INTEGER_FIELDS = {("record_advice", "advice_request_id"), ("cease_plan", "reason"), ("set_phase_transfer", "year")}
+EVENT_TITLES: dict[str, str] = {name: spec.title for name, spec in EVENTS.items()}
+_NUMBERS = ("whole_number", "advice_request", "exception", "year")
 
 
 def event_values(event: str, form: EventForm) -> dict[str, Any]:
     """The event's extra fields as its operation takes them (an empty optional box becomes None)."""
     values: dict[str, Any] = {}
-    for field in form:
-        if field.short_name in ("version", "on", "submit"):
-            continue
-        value = field.data.strip() or None if isinstance(field.data, str) else field.data
-        if (event, field.short_name) in _INTEGER_FIELDS and value is not None:
+    for declared in EVENTS[event].fields:
+        data = form._fields[declared.name].data
+        value = (data.strip() or None) if isinstance(data, str) else data
+        numeric = declared.type in _NUMBERS or any(isinstance(c, int) for c in declared.choices)
+        if numeric and value is not None:
             value = int(value) if str(value).isdigit() else None
-        values[field.short_name] = value
+        values[declared.name] = value
     return values
 
 

@@ -13,26 +13,15 @@ from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from casework.core import clock
-from casework.law import rules
+from casework.law import codes, rules
+from casework.law.events import EVENTS, history_label
 from casework.models import ADVICE_TYPES
 from web import csp_nonce
 from workflows import ehcp
 
 SERVICE_NAME = "EHCP casework"
 
-STATE_LABELS: dict[str, str] = {
-    "request_received": "Request received",
-    "assessment": "Assessment",
-    "refused_to_assess": "Refused to assess",
-    "not_issued": "Plan not issued",
-    "drafting": "Drafting plan",
-    "draft_issued": "Draft issued",
-    "plan_maintained": "Plan maintained",
-    "under_review": "Under review",
-    "amending": "Amending plan",
-    "ceased": "Plan ceased",
-    "withdrawn": "Withdrawn",
-}
+STATE_LABELS: dict[str, str] = ehcp.STATE_LABELS
 assert set(STATE_LABELS) == set(ehcp.STATES), "every workflow state needs a label"
 
 STATE_TAGS: dict[str, str] = {
@@ -63,79 +52,19 @@ STATUS_TAGS: dict[str, str] = {
     "cancelled": "govuk-tag--grey",
 }
 
-ADVICE_TYPE_LABELS: dict[str, str] = {
-    "parent": "Parent or young person",
-    "educational": "Educational",
-    "health": "Health",
-    "psychological": "Psychological",
-    "social_care": "Social care",
-    "other": "Other",
-}
+ADVICE_TYPE_LABELS = codes.ADVICE_TYPE_LABELS
 assert set(ADVICE_TYPE_LABELS) == set(ADVICE_TYPES)
 
-REQUESTER_LABELS: dict[str, str] = {
-    "parent": "Parent",
-    "young_person": "Young person",
-    "school": "School or post-16 institution",
-    "other": "Someone else",
-}
+REQUESTER_LABELS = codes.REQUESTER_LABELS
 
-PRIMARY_NEED_LABELS: dict[str, str] = {
-    "SPLD": "Specific learning difficulty",
-    "MLD": "Moderate learning difficulty",
-    "SLD": "Severe learning difficulty",
-    "PMLD": "Profound and multiple learning difficulty",
-    "SEMH": "Social, emotional and mental health",
-    "SLCN": "Speech, language and communication needs",
-    "HI": "Hearing impairment",
-    "VI": "Vision impairment",
-    "MSI": "Multi-sensory impairment",
-    "PD": "Physical disability",
-    "ASD": "Autistic spectrum disorder",
-    "DS": "Down syndrome",
-    "OTH": "Other difficulty or disability",
-}
+PRIMARY_NEED_LABELS = codes.PRIMARY_NEED_LABELS
 
-EXCEPTION_LABELS: dict[str, str] = {
-    "school_closure": "School closed for 4 weeks or more",
-    "personal_circumstances": "Exceptional personal circumstances",
-    "absent_from_area": "Away from the area for 4 weeks or more",
-    "missed_appointment": "Missed an appointment",
-    "coronavirus": "Coronavirus (SI 2020/471)",
-}
+EXCEPTION_LABELS = codes.EXCEPTION_REASON_LABELS
 assert set(EXCEPTION_LABELS) == set(rules.EXCEPTION_REASONS)
 
-CEASE_REASON_LABELS: dict[int, str] = {
-    1: "Reached maximum age",
-    2: "Needs met without a plan",
-    3: "Moved on to higher education",
-    4: "Moved on to paid employment",
-    5: "Moved to another local authority in England",
-    6: "Young person no longer wishes to engage",
-    7: "Moved outside England",
-    8: "Deceased",
-    9: "Other",
-}
+CEASE_REASON_LABELS = codes.CEASE_REASON_LABELS
 
-EVENT_LABELS: dict[str, str] = {
-    "request_received": "Request received",
-    "agree_to_assess": "Agreed to assess",
-    "refuse_to_assess": "Refused to assess",
-    "request_advice": "Advice requested",
-    "record_advice": "Advice received",
-    "decide_to_issue": "Decided to issue a plan",
-    "decide_not_to_issue": "Decided not to issue a plan",
-    "issue_draft": "Draft plan issued",
-    "issue_final": "Final plan issued",
-    "record_exception": "Exception recorded",
-    "set_phase_transfer": "Phase transfer set",
-    "hold_review_meeting": "Review meeting held",
-    "record_review_report": "Review report sent",
-    "decide_review_outcome": "Review outcome decided",
-    "issue_amended_plan": "Amended plan issued",
-    "cease_plan": "Plan ceased",
-    "withdraw": "Request withdrawn",
-}
+EVENT_LABELS: dict[str, str] = {name: history_label(name) for name in ("request_received", "correction", *EVENTS)}
 ROLE_LABELS = {"caseworker": "Caseworker", "adviser": "Adviser", "manager": "Manager", "admin": "Administrator"}
 
 

@@ -1,0 +1,230 @@
+"""Every event of the casework, declared once.
+
+One ``EventSpec`` per event says what the event is called, how a caseworker names the step and how the
+history reads it, which fields it takes (type, text limit, choices, label and hint), and which deadline kinds
+it opens, meets and cancels. Everything else reads these declarations instead of keeping its own copy: the
+operation dispatch (``casework.operations.fire_event``), the API's request bodies and their errors
+(``web.api.bodies``), the OpenAPI document, the page forms (``web.pages.forms``), the history wording and the
+check that the deadline ledger does only what the event table of contract.md allows
+(``casework.deadlines.ledger``). A test holds the declarations to that table.
+
+How to add an event
+-------------------
+1. Declare it below with ``EventSpec``: its name exactly as contract.md gives it, the title of its form, the
+   past-tense history label, the date label (the event's own date always comes first), its fields, and the
+   deadline kinds it ``opens``, ``meets`` and ``cancels`` (a meet or cancel listed here is applied by the ledger
+   to every open deadline of that kind on the subject, so the operation never repeats it).
+2. Add its transition (sources, destination, guards) to ``workflows/ehcp.py``; an event that records a fact and
+   does not move the case has destination ``None``.
+3. Write its effect in the room of its concept (``casework/cases/...``) with ``@effect("name")``: only what the
+   declaration cannot say (a new advice request row, the opening date of a deadline, a fact on the case).
+4. Run the tests: the contract-table test, the OpenAPI test and the stateful test will tell you what is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from casework.law import codes
+
+FieldType = Literal["text", "long_text", "date", "choice", "whole_number", "advice_request", "exception",
+                    "limits", "year"]
+
+NAME_LENGTH = 100
+SHORT_TEXT = 200
+LONG_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class EventField:
+    """One field an event takes, beyond its date."""
+
+    name: str
+    type: FieldType
+    label: str
+    enter: str  # completes "Enter ..." / "Select ..." in the message for a missing value
+    required: bool = True
+    max_length: int | None = None
+    choices: tuple[str | int, ...] = ()
+    choice_labels: dict = field(default_factory=dict)
+    hint: str | None = None
+    widget: Literal["input", "textarea", "select", "radio"] = "input"
+
+    def __post_init__(self) -> None:
+        if self.type in ("text", "long_text") and self.max_length is None:
+            raise ValueError(f"text field {self.name} needs a length limit")
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """An event as the contract names it, and everything each layer needs to know about it."""
+
+    name: str
+    title: str  # the form's heading: the step as a caseworker names it
+    history: str  # the past-tense line in the case history
+    date_label: str
+    date_enter: str
+    button: str
+    fields: tuple[EventField, ...] = ()
+    date_hint: str = "For example, 27 3 2025"
+    opens: tuple[str, ...] = ()
+    meets: tuple[str, ...] = ()
+    cancels: tuple[str, ...] = ()
+    # Deadline kinds the operation may open, meet or cancel only in some outcomes (applied by its effect).
+    may_open: tuple[str, ...] = ()
+    may_meet: tuple[str, ...] = ()
+    may_cancel: tuple[str, ...] = ()
+
+    def field(self, name: str) -> EventField:
+        for candidate in self.fields:
+            if candidate.name == name:
+                return candidate
+        raise KeyError(name)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def may(self, action: Literal["open", "meet", "cancel"]) -> frozenset[str]:
+        declared = {"open": (self.opens, self.may_open), "meet": (self.meets, self.may_meet),
+                    "cancel": (self.cancels, self.may_cancel)}[action]
+        return frozenset(declared[0]) | frozenset(declared[1])
+
+
+def _reason(enter: str, label: str) -> EventField:
+    return EventField("reason", "long_text", label, enter, max_length=LONG_TEXT, widget="textarea")
+
+
+ADVICE_KINDS = ("advice",)
+ASSESSMENT_KINDS = ("decision_to_assess", "issue_decision", "final_plan")
+PLAN_KINDS = ("annual_review", "review_report", "amended_plan", "phase_transfer")
+
+# The creation of a case is not an event on a case, but its history line and its deadlines are declared here
+# beside the others so the ledger and the history read it the same way.
+REQUEST_RECEIVED = EventSpec(
+    "request_received", "Log a request for an EHC needs assessment", "Request received",
+    "Date the request was received", "the date the request was received", "Log the request",
+    opens=ASSESSMENT_KINDS,
+)
+
+EVENT_SPECS: tuple[EventSpec, ...] = (
+    EventSpec("agree_to_assess", "Agree to assess", "Agreed to assess", "Date of the decision to assess",
+              "the date of the decision to assess", "Record decision to assess", meets=("decision_to_assess",)),
+    EventSpec("refuse_to_assess", "Refuse to assess", "Refused to assess", "Date of the decision",
+              "the date of the decision", "Record refusal to assess",
+              fields=(_reason("the reason for refusing to assess", "Reason for refusing to assess"),),
+              meets=("decision_to_assess",), cancels=("issue_decision", "final_plan")),
+    EventSpec("request_advice", "Request advice", "Advice requested", "Date the request for advice was sent",
+              "the date the request for advice was sent", "Record request for advice",
+              fields=(
+                  EventField("advice_type", "choice", "Type of advice", "the type of advice",
+                             choices=codes.ADVICE_TYPES, choice_labels=codes.ADVICE_TYPE_LABELS, widget="select"),
+                  EventField("organisation", "text", "Organisation asked", "the organisation asked for advice",
+                             max_length=SHORT_TEXT, hint="For example, Northbridge NHS Trust"),
+                  EventField("received_on", "date", "Date the organisation received the request",
+                             "the date the organisation received the request", required=False,
+                             hint="Its 6 weeks start from here. Leave blank if it is the day it was sent"),
+              ),
+              opens=ADVICE_KINDS),
+    EventSpec("record_advice", "Record advice received", "Advice received", "Date the advice was received",
+              "the date the advice was received", "Record advice received",
+              fields=(EventField("advice_request_id", "advice_request", "Advice request", "the advice request",
+                                 widget="select"),),
+              meets=ADVICE_KINDS),
+    EventSpec("void_advice_request", "Cancel a request for advice", "Advice request cancelled",
+              "Date the request was cancelled", "the date the request was cancelled", "Cancel the request",
+              fields=(
+                  EventField("advice_request_id", "advice_request", "Advice request", "the advice request",
+                             widget="select"),
+                  _reason("why the request for advice is cancelled", "Why is it cancelled?"),
+              ),
+              cancels=ADVICE_KINDS),
+    EventSpec("decide_to_issue", "Decide to issue a plan", "Decided to issue a plan",
+              "Date of the decision to issue a plan", "the date of the decision to issue a plan",
+              "Record decision to issue", meets=("issue_decision",)),
+    EventSpec("decide_not_to_issue", "Decide not to issue a plan", "Decided not to issue a plan",
+              "Date of the decision", "the date of the decision", "Record decision not to issue",
+              fields=(_reason("the reason for not issuing a plan", "Reason for not issuing a plan"),),
+              meets=("issue_decision",), cancels=("final_plan", "advice")),
+    EventSpec("issue_draft", "Issue the draft plan", "Draft plan issued", "Date the draft plan was sent to the family",
+              "the date the draft plan was sent", "Record draft plan issued",
+              date_hint="The family's 15 days for representations begin on this day",
+              opens=("draft_representations",)),
+    EventSpec("issue_final", "Issue the final plan", "Final plan issued", "Date the final plan was issued",
+              "the date the final plan was issued", "Record final plan issued",
+              fields=(EventField("named_setting", "text", "Named school or setting", "the named school or setting",
+                                 required=False, max_length=SHORT_TEXT, hint="Optional"),),
+              opens=("annual_review",), meets=("final_plan",), may_meet=("draft_representations",)),
+    EventSpec("record_exception", "Record an exception to a time limit", "Exception recorded", "Date recorded",
+              "the date the exception is recorded", "Record exception",
+              fields=(
+                  EventField("reason", "choice", "Reason", "the reason for the exception",
+                             choices=codes.EXCEPTION_REASONS, choice_labels=codes.EXCEPTION_REASON_LABELS,
+                             widget="select"),
+                  EventField("applies_to", "limits", "Time limit it applies to",
+                             "the time limit the exception applies to", widget="select"),
+                  EventField("starts_on", "date", "Start date", "the date the circumstances started"),
+                  EventField("ends_on", "date", "End date", "the date the circumstances ended",
+                             hint="The first day back: the day the school reopened or the family returned"),
+                  EventField("family_told_on", "date", "Date the family was told", "the date the family was told",
+                             required=False, hint="Optional"),
+                  EventField("evidence", "long_text", "Evidence", "the evidence", required=False,
+                             max_length=LONG_TEXT, hint="Optional: what shows the exception applies",
+                             widget="textarea"),
+              )),
+    EventSpec("withdraw_exception", "Withdraw an exception", "Exception withdrawn", "Date withdrawn",
+              "the date the exception was withdrawn", "Withdraw the exception",
+              fields=(
+                  EventField("exception_id", "exception", "Exception", "the exception to withdraw", widget="select"),
+                  _reason("why the exception is withdrawn", "Why is it withdrawn?"),
+              )),
+    EventSpec("set_phase_transfer", "Set a phase transfer", "Phase transfer set", "Date recorded", "the date",
+              "Record phase transfer",
+              fields=(
+                  EventField("transfer", "choice", "Transfer", "the kind of transfer", choices=codes.PHASE_TRANSFERS,
+                             choice_labels=codes.PHASE_TRANSFER_LABELS, widget="radio"),
+                  EventField("year", "year", "Year of the transfer", "the year of the transfer",
+                             hint="For example, 2026"),
+              ),
+              opens=("phase_transfer",), may_cancel=("phase_transfer",)),
+    EventSpec("hold_review_meeting", "Hold the review meeting", "Review meeting held", "Date of the review meeting",
+              "the date of the review meeting", "Record review meeting", opens=("review_report", "review_decision")),
+    EventSpec("record_review_report", "Send the review report", "Review report sent", "Date the review report was sent",
+              "the date the review report was sent", "Record review report sent", meets=("review_report",)),
+    EventSpec("decide_review_outcome", "Decide the review outcome", "Review outcome decided", "Date of the decision",
+              "the date of the decision", "Record review outcome",
+              fields=(EventField("outcome", "choice", "Outcome", "the outcome of the review",
+                                 choices=codes.REVIEW_OUTCOMES, choice_labels=codes.REVIEW_OUTCOME_LABELS,
+                                 widget="radio"),),
+              meets=("review_decision", "annual_review"), may_open=("annual_review", "amended_plan"),
+              may_meet=("phase_transfer",), may_cancel=("phase_transfer", "amended_plan", "review_report")),
+    EventSpec("issue_amended_plan", "Issue the amended plan", "Amended plan issued", "Date the amended plan was issued",
+              "the date the amended plan was issued", "Record amended plan issued",
+              meets=("amended_plan", "phase_transfer")),
+    EventSpec("cease_plan", "Cease the plan", "Plan ceased", "Date the plan ceased", "the date the plan ceased",
+              "Record plan ceased",
+              fields=(EventField("reason", "choice", "Reason (SEN2)", "the reason the plan ceased",
+                                 choices=codes.CEASE_REASONS, choice_labels=codes.CEASE_REASON_LABELS,
+                                 widget="select"),),
+              cancels=PLAN_KINDS),
+    EventSpec("withdraw", "Withdraw the request", "Request withdrawn", "Date of the withdrawal",
+              "the date of the withdrawal", "Record withdrawal",
+              fields=(_reason("the reason for the withdrawal", "Reason for the withdrawal"),),
+              cancels=("decision_to_assess", "issue_decision", "final_plan", "advice", "draft_representations")),
+)
+
+EVENTS: dict[str, EventSpec] = {spec.name: spec for spec in EVENT_SPECS}
+
+# The correction of an entry: a history line of its own, never a change to the entry it corrects.
+CORRECTION_HISTORY = "Entry corrected"
+
+
+def history_label(event: str) -> str:
+    """The history's words for an entry, whatever made it."""
+    if event == REQUEST_RECEIVED.name:
+        return REQUEST_RECEIVED.history
+    if event == "correction":
+        return CORRECTION_HISTORY
+    spec = EVENTS.get(event)
+    return spec.history if spec else event.replace("_", " ").capitalize()

@@ -1,0 +1,37 @@
+"""The kinds of deadline row the public contract names, each with its label and the rules it may carry.
+
+A kind is what a caseworker sees ("Advice returned (6 weeks)"); its rule id says which limit of the law made
+the date. Kept apart from the rule table so the event declarations can name kinds without the formulas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DeadlineKind:
+    """A kind of deadline row, as the public contract names it."""
+
+    name: str
+    label: str
+    rule_ids: tuple[str, ...]
+    is_duty: bool = True  # False for a window the family has (no breach when it passes)
+    advice: bool = False
+
+
+DEADLINE_KINDS: dict[str, DeadlineKind] = {
+    k.name: k
+    for k in (
+        DeadlineKind("decision_to_assess", "Decision whether to assess", ("R1.1",)),
+        DeadlineKind("issue_decision", "Decision whether to issue a plan", ("R3.1",)),
+        DeadlineKind("final_plan", "Final plan issued (20 weeks)", ("R5.1",)),
+        DeadlineKind("advice", "Advice returned (6 weeks)", ("R2.1",), advice=True),
+        DeadlineKind("draft_representations", "Family's representations on the draft", ("R4.1",), is_duty=False),
+        DeadlineKind("annual_review", "Annual review", ("R7.1",)),
+        DeadlineKind("review_report", "Review report sent", ("R7.7",)),
+        DeadlineKind("review_decision", "Review decision and any proposed amendments", ("R7.8",)),
+        DeadlineKind("amended_plan", "Final amended plan", ("R7.11",)),
+        DeadlineKind("phase_transfer", "Phase transfer amendment", ("R8.1", "R8.2")),
+    )
+}
