@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from casework.core.policy import Policy
 from casework.deadlines import status as deadline_status
-from casework.models import AdviceRequest, AuditEntry, Case, Deadline
+from casework.models import AdviceRequest, AuditEntry, Case, Deadline, ExceptionRecord
 from workflows import ehcp
 
 
@@ -40,6 +40,15 @@ def advice_dict(a: AdviceRequest, as_of: dt.date, policy: Policy) -> dict[str, A
     }
 
 
+def exception_dict(e: ExceptionRecord) -> dict[str, Any]:
+    """``applies_to`` as it always was (one limit: the kind or the advice request's id) or, when the exception
+    covers several, the list of them; ``limits`` is always the list."""
+    covered = [limit.applies_to for limit in e.limits]
+    return {"id": e.id, "reason": e.reason, "starts_on": _iso(e.starts_on), "ends_on": _iso(e.ends_on),
+            "applies_to": covered[0] if len(covered) == 1 else covered, "limits": covered,
+            "family_told_on": _iso(e.family_told_on), "evidence": e.evidence, "recorded_on": _iso(e.recorded_on)}
+
+
 def child_dict(case: Case) -> dict[str, Any]:
     return {"given_name": case.child_given_name, "family_name": case.child_family_name,
             "date_of_birth": _iso(case.child_date_of_birth), "primary_need": case.primary_need}
@@ -57,12 +66,7 @@ def case_dict(case: Case, as_of: dt.date, policy: Policy) -> dict[str, Any]:
         "allowed_events": ehcp.allowed_events(case.state),
         "deadlines": [deadline_dict(d, as_of, policy, case) for d in case.deadlines],
         "advice_requests": [advice_dict(a, as_of, policy) for a in case.advice_requests],
-        "exceptions": [
-            {"id": e.id, "reason": e.reason, "starts_on": _iso(e.starts_on), "ends_on": _iso(e.ends_on),
-             "applies_to": str(e.advice_request_id) if e.advice_request_id else e.applies_to_kind,
-             "family_told_on": _iso(e.family_told_on), "evidence": e.evidence, "recorded_on": _iso(e.recorded_on)}
-            for e in case.exceptions
-        ],
+        "exceptions": [exception_dict(e) for e in case.exceptions],
         "draft_issued_on": _iso(case.draft_issued_on), "plan_issued_on": _iso(case.plan_issued_on),
         "named_setting": case.named_setting, "closed_on": _iso(case.closed_on),
     }

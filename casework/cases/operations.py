@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from casework import audit
 from casework.accounts import organisation_named
+from casework.cases import limits
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import Conflict, EventNotAllowed, Invalid, NotFound
@@ -31,7 +32,9 @@ from casework.models import (
     AdviceRequest,
     Case,
     Deadline,
+    ExceptionLimit,
     ExceptionRecord,
+    Subject,
     User,
 )
 from workflows import ehcp
@@ -78,10 +81,10 @@ def _open(session: Session, case: Case, kind: str, trigger: dt.date, policy: Pol
         rule = rules.rule_in_force(rule_id, trigger)
     except rules.NoRuleInForce as exc:
         raise Invalid(f"{exc}: the statutory timetable starts on 1 September 2014.", code="no_rule_in_force") from exc
+    subject = Subject.advice_request(advice_request.id) if advice_request is not None else Subject.case(case.id)
     deadline = Deadline(
         case=case, kind=kind, rule=rule.id, citation=rule.citation, starts_on=trigger,
-        due_on=rule.due_on(trigger, policy.counting, **facts), is_duty=spec.is_duty,
-        advice_request_id=advice_request.id if advice_request is not None else None,
+        due_on=rule.due_on(trigger, policy.counting, **facts), is_duty=spec.is_duty, subject=subject,
     )
     session.add(deadline)
     return deadline
@@ -92,9 +95,10 @@ def _open_deadlines(case: Case, kinds: Iterable[str]) -> list[Deadline]:
     return [d for d in case.deadlines if d.kind in wanted and d.is_open]
 
 
-def _meet(case: Case, kinds: Iterable[str], on: dt.date, *, advice_request_id: int | None = None) -> None:
+def _meet(case: Case, kinds: Iterable[str], on: dt.date, *, subject: Subject | None = None) -> None:
+    """Meet the open deadlines of these kinds: all of them, or only those about one subject."""
     for deadline in _open_deadlines(case, kinds):
-        if advice_request_id is None or deadline.advice_request_id == advice_request_id:
+        if subject is None or deadline.subject == subject:
             deadline.met_on = on
 
 
@@ -299,7 +303,7 @@ def record_advice(db: Database, case_id: int, *, actor: User | None, on: dt.date
         advice = _advice_on_case(case, advice_request_id)
         advice.returned_on = on
         advice.returned_by_id = actor.id if actor is not None else None
-        _meet(case, ["advice"], on, advice_request_id=advice_request_id)
+        _meet(case, ["advice"], on, subject=Subject.advice_request(advice_request_id))
 
     return _apply(db, case_id, "record_advice", actor=actor, on=on, expected_version=expected_version,
                   fields={"advice_request_id": advice_request_id}, effect=effect, check=check)
@@ -366,17 +370,17 @@ def issue_final(db: Database, case_id: int, *, actor: User | None, on: dt.date, 
 
 # --------------------------------------------------------------------------------------------------- exceptions
 
-def _check_exception(case: Case, reason: str, starts_on: dt.date, ends_on: dt.date, applies_to: str) -> None:
+def _check_exception(case: Case, reason: str, starts_on: dt.date, ends_on: dt.date, named: list[str]) -> None:
+    """Every limit named must be one the case has and one this reason is an exception to; one that is not
+    refuses the whole record, naming it."""
     if ends_on < starts_on:
         raise Invalid("The exception cannot end before it starts.", code="ends_before_start", field="ends_on")
-    targets = [d for d in case.deadlines if (d.kind == applies_to or str(d.advice_request_id) == applies_to)]
-    if not targets:
-        raise Invalid(f"Case {case.reference} has no deadline '{applies_to}' for this exception to apply to.",
-                      code="no_such_deadline", field="applies_to")
-    if not any(rules.exception_applies(rules.rule_in_force(d.rule, d.starts_on), reason) for d in targets):
-        rule = targets[0]
-        raise Invalid(f"'{reason.replace('_', ' ')}' is not an exception to rule {rule.rule} ({rule.citation}).",
-                      code="exception_not_applicable", field="reason")
+    for limit in limits.resolve(case, named):
+        if not any(rules.exception_applies(rules.rule_in_force(d.rule, d.starts_on), reason) for d in limit.deadlines):
+            rule = limit.deadlines[0]
+            raise Invalid(f"'{reason.replace('_', ' ')}' is not an exception to the time limit for {limit.label}, "
+                          f"rule {rule.rule} ({rule.citation}).", code="exception_not_applicable",
+                          field="reason" if len(named) == 1 else "applies_to")
     if reason in ("school_closure", "absent_from_area") and not clock.spans_four_weeks(starts_on, ends_on):
         raise Invalid("A school closure or absence from the area must last 4 or more continuous weeks.",
                       code="too_short", field="ends_on")
@@ -392,26 +396,29 @@ def _check_exception(case: Case, reason: str, starts_on: dt.date, ends_on: dt.da
 
 
 def record_exception(db: Database, case_id: int, *, actor: User | None, on: dt.date, reason: str,
-                     starts_on: dt.date, ends_on: dt.date, applies_to: str, family_told_on: dt.date | None = None,
-                     evidence: str | None = None, expected_version: int | None = None) -> Case:
-    """An exception to a time limit (reg 10(4) or reg 8(2)): it excuses lateness, it never moves a date."""
+                     starts_on: dt.date, ends_on: dt.date, applies_to: limits.AppliesTo,
+                     family_told_on: dt.date | None = None, evidence: str | None = None,
+                     expected_version: int | None = None) -> Case:
+    """An exception to one or more time limits (reg 10(4) or reg 8(2)): it excuses lateness, it never moves a
+    date. ``applies_to`` names each limit by deadline kind or advice request id, alone or in a list."""
     _require_choice(reason, rules.EXCEPTION_REASONS, "reason", "Exception reason")
-    applies_to = _require_text(applies_to, "applies_to", "the deadline kind or advice request the exception is for")
+    named = limits.names(applies_to)
     if family_told_on is not None and family_told_on > clock.today():
         raise Invalid("The date the family was told is in the future.", code="date_in_future", field="family_told_on")
 
     def effect(session: Session, case: Case) -> None:
-        advice_id = int(applies_to) if applies_to.isdigit() else None
+        covered = limits.resolve(case, named)
         session.add(ExceptionRecord(
-            case=case, reason=reason, starts_on=starts_on, ends_on=ends_on,
-            applies_to_kind="advice" if advice_id is not None else applies_to, advice_request_id=advice_id,
+            case=case, reason=reason, starts_on=starts_on, ends_on=ends_on, subject=limits.subject_of(case, covered),
+            limits=[ExceptionLimit(deadline_kind=limit.deadline_kind, subject=limit.subject) for limit in covered],
             evidence=evidence, family_told_on=family_told_on, recorded_on=on,
         ))
 
     return _apply(db, case_id, "record_exception", actor=actor, on=on, expected_version=expected_version,
-                  fields={"reason": reason, "starts_on": starts_on, "ends_on": ends_on, "applies_to": applies_to,
-                          "family_told_on": family_told_on, "evidence": evidence},
-                  check=lambda s, case: _check_exception(case, reason, starts_on, ends_on, applies_to),
+                  fields={"reason": reason, "starts_on": starts_on, "ends_on": ends_on,
+                          "applies_to": limits.as_recorded(named), "family_told_on": family_told_on,
+                          "evidence": evidence},
+                  check=lambda s, case: _check_exception(case, reason, starts_on, ends_on, named),
                   effect=effect)
 
 
