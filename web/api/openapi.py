@@ -19,6 +19,12 @@ NULLABLE_DATE = {"oneOf": [DATE, {"type": "null"}]}
 TEXT = {"type": "string"}
 NULLABLE_TEXT = {"type": ["string", "null"]}
 
+# One time limit an exception covers: a deadline kind, or an advice request's id (as a number or as text).
+ONE_LIMIT = [
+    {"type": "string", "enum": list(rules.DEADLINE_KINDS)},
+    {"type": "string", "pattern": r"^\d+$"},
+    {"type": "integer"},
+]
 # Extra fields of each event as JSON Schema, with the choices the operations accept.
 EVENT_FIELD_SCHEMAS: dict[str, dict[str, Any]] = {
     "reason": TEXT,
@@ -31,11 +37,11 @@ EVENT_FIELD_SCHEMAS: dict[str, dict[str, Any]] = {
     "ends_on": DATE,
     "applies_to": {
         "oneOf": [
-            {"type": "string", "enum": list(rules.DEADLINE_KINDS)},
-            {"type": "string", "pattern": r"^\d+$"},
-            {"type": "integer"},
+            *ONE_LIMIT,
+            {"type": "array", "items": {"oneOf": ONE_LIMIT}, "minItems": 1},
         ],
-        "description": "a deadline kind, or the id of an advice request",
+        "description": "a deadline kind or the id of an advice request, or a list of them (one exception may "
+                       "cover several time limits)",
     },
     "family_told_on": DATE,
     "evidence": TEXT,
@@ -144,12 +150,15 @@ def _schemas() -> dict[str, Any]:
             "reason": {"type": "string", "enum": list(rules.EXCEPTION_REASONS)},
             "starts_on": DATE,
             "ends_on": DATE,
-            "applies_to": TEXT,
+            "applies_to": {"oneOf": [TEXT, {"type": "array", "items": TEXT}],
+                           "description": "the time limit covered (a deadline kind or an advice request's id), "
+                                          "or the list of them when the exception covers several"},
+            "limits": {"type": "array", "items": TEXT, "description": "every time limit covered, always a list"},
             "family_told_on": NULLABLE_DATE,
             "evidence": NULLABLE_TEXT,
             "recorded_on": DATE,
         },
-        "required": ["id", "reason", "starts_on", "ends_on", "applies_to"],
+        "required": ["id", "reason", "starts_on", "ends_on", "applies_to", "limits"],
     }
     case = {
         "type": "object",

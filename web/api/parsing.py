@@ -62,6 +62,19 @@ def int_field(body: dict[str, Any], name: str, *, required: bool = True) -> int 
     return value
 
 
+def limits_field(body: dict[str, Any], name: str) -> str | list[str]:
+    """One time limit (a deadline kind, or an advice request's id as a number or as text), or a list of them."""
+    value = body.get(name)
+    if value is None:
+        raise MalformedInput(f"{name} is required.", code="missing_field", field=name)
+    items = value if isinstance(value, list) else [value]
+    if any(isinstance(item, bool) or not isinstance(item, str | int) for item in items):
+        raise MalformedInput(f"{name} must be a time limit (a deadline kind or an advice request's id) or a list "
+                             "of them.", code="bad_type", field=name)
+    named = [str(item) for item in items]
+    return named if isinstance(value, list) else named[0]
+
+
 MAX_PER_PAGE = 100
 
 
@@ -112,7 +125,7 @@ EVENT_FIELDS: dict[str, dict[str, Any]] = {
     "issue_draft": {},
     "issue_final": {"named_setting": lambda b, n: text_field(b, n, required=False)},
     "record_exception": {"reason": text_field, "starts_on": date_field, "ends_on": date_field,
-                         "applies_to": lambda b, n: str(b[n]) if isinstance(b.get(n), int) else text_field(b, n),
+                         "applies_to": lambda b, n: limits_field(b, n),
                          "family_told_on": lambda b, n: date_field(b, n, required=False),
                          "evidence": lambda b, n: text_field(b, n, required=False)},
     "set_phase_transfer": {"transfer": text_field, "year": int_field},

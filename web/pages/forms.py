@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovDateInput,
     GovPasswordInput,
     GovRadioInput,
@@ -21,7 +22,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import Field, HiddenField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms import (
+    Field,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
@@ -220,8 +230,10 @@ EVENT_FORMS: dict[str, type[EventForm]] = {
         reason=SelectField("Reason", widget=GovSelect(), validate_choice=False,
                            choices=_choices(p.EXCEPTION_LABELS, rules.EXCEPTION_REASONS, blank="Choose a reason"),
                            validators=_required_choice("Select the reason for the exception")),
-        applies_to=SelectField("Time limit it applies to", widget=GovSelect(), validate_choice=False, choices=[],
-                               validators=_required_choice("Select the time limit the exception applies to")),
+        applies_to=SelectMultipleField(
+            "Time limit it applies to", widget=GovCheckboxesInput(), validate_choice=False, choices=[],
+            validators=_required_choice("Select the time limit the exception applies to"),
+            description="Select all that apply: one set of circumstances can hold up several time limits"),
         starts_on=GovDateField("Start date", enter="the date the circumstances started"),
         ends_on=GovDateField("End date", enter="the date the circumstances ended"),
         family_told_on=GovDateField("Date the family was told", enter="the date the family was told",
