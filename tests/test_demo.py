@@ -104,7 +104,7 @@ def test_advice_of_every_type_some_late_some_still_overdue(loaded):
     db, _ = loaded
     with db.reading() as s:
         advice = s.execute(
-            select(AdviceRequest, Deadline).join(Deadline, Deadline.advice_request_id == AdviceRequest.id)).all()
+            select(AdviceRequest, Deadline).join(Deadline, Deadline.about("advice_request", AdviceRequest.id))).all()
         late_returns = sum(1 for a, d in advice if a.returned_on is not None and a.returned_on > d.due_on)
         overdue = [(a.advice_type, a.organisation.name) for a, d in advice
                    if a.returned_on is None and d.cancelled_on is None and d.due_on < TODAY]

@@ -81,12 +81,12 @@ def _bulk_requests(db: Database, owner: User, today: dt.date, count: int) -> Non
             rule = rules.rule_in_force(spec.rule_ids[0], received)
             rows.append({"case_id": case_id, "kind": kind, "rule": rule.id, "citation": rule.citation,
                          "starts_on": received, "due_on": rule.due_on(received, db.policy.counting),
-                         "is_duty": spec.is_duty})
+                         "is_duty": spec.is_duty, "subject_type": "case", "subject_id": case_id})
         return rows
 
-    made = [(d.kind, d.rule, d.citation, d.starts_on, d.due_on, d.is_duty) for d in model.deadlines]
-    assert sorted(made) == sorted(tuple(row[k] for k in ("kind", "rule", "citation", "starts_on", "due_on", "is_duty"))
-                                  for row in deadlines_for(model.id, model.received_on))
+    columns = ("kind", "rule", "citation", "starts_on", "due_on", "is_duty", "subject_type", "subject_id")
+    made = [tuple(getattr(d, column) for column in columns) for d in model.deadlines]
+    assert sorted(made) == sorted(tuple(row[k] for k in columns) for row in deadlines_for(model.id, model.received_on))
 
     with db.transaction() as s:
         first = (s.scalar(select(func.max(Case.id))) or 0) + 1
@@ -342,7 +342,7 @@ def test_scheduler_killed_mid_scan_catches_up_on_restart_with_every_alert_once(d
             deliveries = s.execute(select(AlertDelivery.alert_id, AlertDelivery.recipient_id)).all()
             overdue_ids = set(s.scalars(select(Alert.id).where(Alert.kind == "overdue")))
             health_advice_ids = set(s.scalars(
-                select(Alert.id).join(AdviceRequest, AdviceRequest.id == Alert.advice_request_id)
+                select(Alert.id).join(AdviceRequest, Alert.about("advice_request", AdviceRequest.id))
                 .where(AdviceRequest.organisation_id == adviser.organisation_id)))
         assert raised_on == {today}
         # One digest each for the manager and the adviser, waiting for the mail server; each alert in it once.

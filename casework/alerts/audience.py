@@ -3,7 +3,8 @@
 A manager answers for the whole service, so hears of every breach but not of every warning; an adviser
 hears of the advice their own organisation owes (late or nearly due) and of nothing else; a caseworker
 hears of everything on the cases assigned to them. Admins run the system and hear of no casework.
-Keeping this in one place means a person is never emailed about an alert they could not open.
+Keeping this in one place means a person is never emailed about an alert they could not open. A closed
+alert (its deadline no longer justifies it) is no one's to hear of.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import Select, false, select
 
 from casework.models import AdviceRequest, Alert, Case, User
+from casework.models.subject import ADVICE_REQUEST
 
 # Roles that can hear of alerts at all; anyone else gets nothing and the alerts API answers 403.
 AUDIENCE_ROLES = frozenset({"manager", "adviser", "caseworker"})
@@ -18,12 +20,12 @@ AUDIENCE_ROLES = frozenset({"manager", "adviser", "caseworker"})
 
 def alerts_for(user: User) -> Select[tuple[Alert]]:
     """The alerts this person may see and is told about, as a query to filter and order further."""
-    query = select(Alert)
+    query = select(Alert).where(Alert.closed_at.is_(None))
     if user.role == "manager":
         return query.where(Alert.kind == "overdue")
     if user.role == "adviser":
         own_requests = select(AdviceRequest.id).where(AdviceRequest.organisation_id == (user.organisation_id or -1))
-        return query.where(Alert.advice_request_id.in_(own_requests))
+        return query.where(Alert.subject_type == ADVICE_REQUEST, Alert.subject_id.in_(own_requests))
     if user.role == "caseworker":
         own_cases = select(Case.id).where(Case.assigned_caseworker_id == user.id)
         return query.where(Alert.case_id.in_(own_cases))

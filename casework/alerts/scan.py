@@ -2,14 +2,17 @@
 
 Set-based statements do the work, whatever the size of the caseload: INSERT ... SELECT over the open duty
 deadlines past their due date (``overdue``) and over those inside their warning window (``due_soon``). Each
-ends ON CONFLICT DO NOTHING on the alerts' unique (deadline, kind), so the scan can run twice a day, be re-run
-by hand, or run in two processes at once, and still raise each alert exactly once.
+ends ON CONFLICT DO NOTHING on the open alerts' unique (deadline, kind), so the scan can run twice a day, be
+re-run by hand, or run in two processes at once, and still raise each alert exactly once. An alert that was
+closed (its deadline no longer justified it) does not count: if the deadline falls due again, it is alerted
+again.
 
 Each scan leaves a ``scan_runs`` row in its own transaction. The next scan builds on the latest one as of an
 earlier or equal date (under the same warning windows): every deadline that scan could see already has its
-alerts, so only two things can need one now: a due date or warning line crossed between the two dates (an
-index range on the due date), and a deadline recorded since (an event entered late can open a deadline already
-past due). A twice-daily scan therefore raises its alerts from a day's worth of rows, not the whole caseload
+alerts, so only three things can need one now: a due date or warning line crossed between the two dates (an
+index range on the due date), a deadline recorded since (an event entered late can open a deadline already
+past due), and a deadline whose alert was closed since (a corrected deadline can be late again on its new
+date). A twice-daily scan therefore raises its alerts from a day's worth of rows, not the whole caseload
 (its summary still counts every overdue deadline, in one indexed count). With no such run, or when the clock
 has gone backwards, the scan reads every open deadline, as the first scan does.
 
@@ -26,7 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Insert, and_, case, func, literal, select
+from sqlalchemy import Date, DateTime, Insert, and_, case, func, literal, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -36,11 +39,12 @@ from casework.core.policy import Policy
 from casework.law import rules
 from casework.mail import notify
 from casework.models import Alert, Deadline, ScanRun
+from casework.models.alert import OPEN_ALERT
 
 logger = logging.getLogger("casework.scan")
 
-_ALERT_COLUMNS = ("kind", "deadline_id", "case_id", "deadline_kind", "rule", "due_on", "advice_request_id",
-                  "raised_on", "created_at")
+_ALERT_COLUMNS = ("kind", "deadline_id", "case_id", "deadline_kind", "rule", "due_on", "subject_type",
+                  "subject_id", "raised_on", "created_at")
 # How long a deadline may take to become visible after it was stamped: an operation's transaction still open
 # when a scan starts, or another server's clock running behind. Deadlines recorded this long before the last
 # scan started are looked at again; a day is far beyond either and costs a day's worth of new rows.
@@ -123,14 +127,26 @@ def _recorded_since(moment: dt.datetime) -> Any:
     return select(Deadline.__table__).where(Deadline.created_at >= moment).offset(0).subquery("recorded_since")
 
 
+def _alert_closed_since(moment: dt.datetime) -> Any:
+    """The deadlines with an alert closed at or after a moment, read through the index on closed alerts.
+
+    An alert is closed when its deadline no longer justifies it, typically because a correction moved the
+    deadline; the deadline may be late again on its new date already, which no due-date range of the last
+    scan covers. The same fence as ``_recorded_since`` keeps the planners on the few rows.
+    """
+    closed = select(Alert.deadline_id).where(Alert.closed_at >= moment)
+    return select(Deadline.__table__).where(Deadline.id.in_(closed)).offset(0).subquery("alert_closed_since")
+
+
 def overdue_looks(as_of: dt.date, covered: Covered | None) -> list[Look]:
     """Where to look for deadlines late on ``as_of`` that may still lack their overdue alert."""
     table = Deadline.__table__
     if covered is None:
         return [(table, table.c.due_on < as_of)]
     recent = _recorded_since(covered.recorded_before)
+    reopened = _alert_closed_since(covered.recorded_before)
     return [(table, and_(table.c.due_on >= covered.as_of, table.c.due_on < as_of)),
-            (recent, recent.c.due_on < as_of)]
+            (recent, recent.c.due_on < as_of), (reopened, reopened.c.due_on < as_of)]
 
 
 def warning_looks(as_of: dt.date, policy: Policy, covered: Covered | None) -> list[Look]:
@@ -148,24 +164,28 @@ def warning_looks(as_of: dt.date, policy: Policy, covered: Covered | None) -> li
             inside.append(table.c.due_on > covered.as_of + window)
         looks.append((table, and_(*inside)))
     if covered is not None:
-        recent = _recorded_since(covered.recorded_before)
-        looks.append((recent, and_(recent.c.due_on >= as_of, recent.c.due_on <= _warning_horizon(as_of, policy,
-                                                                                                  recent.c))))
+        for changed in (_recorded_since(covered.recorded_before), _alert_closed_since(covered.recorded_before)):
+            looks.append((changed, and_(changed.c.due_on >= as_of,
+                                        changed.c.due_on <= _warning_horizon(as_of, policy, changed.c))))
     return looks
 
 
 def _insert_alerts(dialect: str, kind: str, look: Look, as_of: dt.date, now: dt.datetime) -> Insert:
     """INSERT INTO alerts SELECT ... WHERE <open duty and the look's condition> ON CONFLICT (deadline_id, kind)
-    DO NOTHING (the statement's row count is the number of alerts it actually created)."""
+    WHERE closed_at IS NULL DO NOTHING (the statement's row count is the number of alerts it actually created).
+
+    The conflict target names the partial unique index over open alerts, predicate and all: both engines
+    accept a partial index as the arbiter only when the statement states its WHERE.
+    """
     source, where = look
     d = source.c
     rows = select(
-        literal(kind), d.id, d.case_id, d.kind, d.rule, d.due_on, d.advice_request_id,
+        literal(kind), d.id, d.case_id, d.kind, d.rule, d.due_on, d.subject_type, d.subject_id,
         literal(as_of, Date), literal(now, DateTime(timezone=True)),
     ).select_from(source).where(_open_duty(d), where)
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(Alert).from_select(list(_ALERT_COLUMNS), rows).on_conflict_do_nothing(
-        index_elements=["deadline_id", "kind"]).execution_options(preserve_rowcount=True)
+        index_elements=["deadline_id", "kind"], index_where=text(OPEN_ALERT)).execution_options(preserve_rowcount=True)
 
 
 def raise_alerts(session: Session, dialect: str, as_of: dt.date, policy: Policy,

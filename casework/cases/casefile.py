@@ -50,9 +50,12 @@ def advice_dict(a: AdviceRequest, as_of: dt.date, policy: Policy) -> dict[str, A
 
 
 def exception_dict(e: ExceptionRecord, as_of: dt.date) -> dict[str, Any]:
+    """``applies_to`` as it always was (one limit: the kind or the advice request's id) or, when the exception
+    covers several, the list of them; ``limits`` is always the list."""
+    covered = [limit.applies_to for limit in e.limits]
     withdrawn = _by(e.withdrawn_on, as_of)
     return {"id": e.id, "reason": e.reason, "starts_on": _iso(e.starts_on), "ends_on": _iso(e.ends_on),
-            "applies_to": str(e.advice_request_id) if e.advice_request_id else e.applies_to_kind,
+            "applies_to": covered[0] if len(covered) == 1 else covered, "limits": covered,
             "family_told_on": _iso(e.family_told_on), "evidence": e.evidence, "recorded_on": _iso(e.recorded_on),
             "withdrawn_on": _iso(withdrawn), "withdrawn_reason": e.withdrawn_reason if withdrawn else None}
 

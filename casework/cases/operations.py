@@ -27,6 +27,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from casework import audit
 from casework.accounts import organisation_named
+from casework.cases import limits
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import Conflict, EventNotAllowed, Invalid, MalformedInput, NotFound
@@ -34,7 +35,7 @@ from casework.core.policy import Policy
 from casework.deadlines.ledger import Ledger, open_deadline
 from casework.law import codes, rules
 from casework.law.events import ASSESSMENT_KINDS, EVENTS, REQUEST_RECEIVED, EventField, EventSpec
-from casework.models import AdviceRequest, Case, ExceptionRecord, User
+from casework.models import AdviceRequest, Case, ExceptionLimit, ExceptionRecord, User
 from workflows import ehcp
 
 MAX_AGE_AT_REQUEST = 25  # EHC plans cover 0 to 25
@@ -323,10 +324,11 @@ def create_case(db: Database, *, actor: User | None, given_name: str, family_nam
             assigned_caseworker_id=_owner(actor, assigned_caseworker_id),
             deadlines=[], advice_requests=[], exceptions=[],  # loaded, so the returned case carries them
         )
+        case.state, case.received_on, case.last_event_on = ehcp.INITIAL, received_on, received_on
         session.add(case)
-        start_case(case, received_on, policy)
-        session.flush()
+        session.flush()  # the id first: the deadlines about the case name it as their subject
         case.reference = f"{policy.reference_prefix}-{received_on.year}-{case.id:06d}"
+        start_case(case, received_on, policy)
         session.flush()
         audit.record(session, case=case, actor=actor, event=REQUEST_RECEIVED.name, on=received_on,
                      fields={"requested_by": requested_by, "primary_need": primary_need},
@@ -460,28 +462,24 @@ def _issue_final(step: Step) -> None:
 # --------------------------------------------------------------------------------------------------- exceptions
 
 
-def _exception_targets(case: Case, applies_to: str) -> list:
-    return [d for d in case.deadlines if (d.kind == applies_to or str(d.advice_request_id) == applies_to)]
-
-
 @check("record_exception")
 def _check_exception(step: Step) -> None:
+    """Every limit named must be one the case has and one this reason is an exception to; one that is not
+    refuses the whole record, naming it."""
     case, fields = step.case, step.fields
     reason, starts_on, ends_on = fields["reason"], fields["starts_on"], fields["ends_on"]
-    applies_to = str(fields["applies_to"])
-    fields["applies_to"] = applies_to
+    named = limits.names(fields["applies_to"])
+    fields["applies_to"] = limits.as_recorded(named)
     if fields["family_told_on"] is not None and fields["family_told_on"] > clock.today():
         raise Invalid("The date the family was told is in the future.", code="date_in_future", field="family_told_on")
     if ends_on < starts_on:
         raise Invalid("The exception cannot end before it starts.", code="ends_before_start", field="ends_on")
-    targets = _exception_targets(case, applies_to)
-    if not targets:
-        raise Invalid(f"Case {case.reference} has no time limit '{applies_to}' for this exception to apply to.",
-                      code="no_such_deadline", field="applies_to")
-    if not any(rules.exception_applies(rules.rule_in_force(d.rule, d.starts_on), reason) for d in targets):
-        rule = targets[0]
-        raise Invalid(f"'{codes.EXCEPTION_REASON_LABELS[reason]}' is not an exception to rule {rule.rule} "
-                      f"({rule.citation}).", code="exception_not_applicable", field="reason")
+    for limit in limits.resolve(case, named):
+        if not any(rules.exception_applies(rules.rule_in_force(d.rule, d.starts_on), reason) for d in limit.deadlines):
+            rule = limit.deadlines[0]
+            raise Invalid(f"'{codes.EXCEPTION_REASON_LABELS[reason]}' is not an exception to the time limit for "
+                          f"{limit.label}, rule {rule.rule} ({rule.citation}).", code="exception_not_applicable",
+                          field="reason" if len(named) == 1 else "applies_to")
     if reason in ("school_closure", "absent_from_area") and not clock.spans_four_weeks(starts_on, ends_on):
         raise Invalid("A school closure or absence from the area must last 4 or more continuous weeks.",
                       code="too_short", field="ends_on")
@@ -500,11 +498,11 @@ def _check_exception(step: Step) -> None:
 def _record_exception(step: Step) -> None:
     """An exception to a time limit (reg 10(4) or reg 8(2)): it excuses lateness, it never moves a date."""
     fields = step.fields
-    applies_to = fields["applies_to"]
-    advice_id = int(applies_to) if applies_to.isdigit() else None
+    covered = limits.resolve(step.case, limits.names(fields["applies_to"]))
     record = ExceptionRecord(
         reason=fields["reason"], starts_on=fields["starts_on"], ends_on=fields["ends_on"],
-        applies_to_kind="advice" if advice_id is not None else applies_to, advice_request_id=advice_id,
+        subject=limits.subject_of(step.case, covered),
+        limits=[ExceptionLimit(deadline_kind=limit.deadline_kind, subject=limit.subject) for limit in covered],
         evidence=fields["evidence"], family_told_on=fields["family_told_on"], recorded_on=step.on,
         id=step.recorded.get("exception_id"),
     )

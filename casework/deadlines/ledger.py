@@ -17,7 +17,7 @@ from casework.core.errors import Invalid
 from casework.core.policy import Policy
 from casework.law import rules
 from casework.law.events import EventSpec
-from casework.models import AdviceRequest, Case, Deadline
+from casework.models import AdviceRequest, Case, Deadline, Subject
 
 
 class UndeclaredDeadlineChange(AssertionError):
@@ -73,7 +73,7 @@ def open_deadline(case: Case, kind: str, trigger: dt.date, policy: Policy, *, ru
     deadline = Deadline(
         kind=kind, rule=rule.id, citation=rule.citation, starts_on=trigger,
         due_on=rule.due_on(trigger, policy.counting, **facts), is_duty=spec.is_duty,
-        advice_request_id=subject.id if subject is not None else None,
+        subject=Subject.advice_request(subject.id) if subject is not None else Subject.case(case.id),
     )
     # Added through the case's collection, which carries it into the case's session (or keeps it with a case
     # that is not stored, in a replay); setting deadline.case alone would not.
@@ -85,4 +85,4 @@ def open_deadlines(case: Case, kinds: Iterable[str], subject: AdviceRequest | No
     """The case's open deadlines of these kinds; with a subject, only that subject's."""
     wanted = set(kinds)
     return [d for d in case.deadlines if d.kind in wanted and d.is_open
-            and (subject is None or d.advice_request_id == subject.id)]
+            and (subject is None or d.subject == Subject.advice_request(subject.id))]

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_, case, literal, or_
 
 from casework.core.policy import Policy
 from casework.law import rules
-from casework.models import Deadline, ExceptionRecord
+from casework.models import Deadline, ExceptionLimit, ExceptionRecord, Subject
 
 LATE = ("overdue", "met_late")
 
@@ -46,12 +46,15 @@ def status_sql(as_of: dt.date, policy: Policy, kinds: Iterable[str] = rules.DEAD
     )
 
 
+def covers(limit: ExceptionLimit, deadline: Deadline) -> bool:
+    """Whether one limit of an exception is this deadline's: the same kind, about the same thing, or about
+    the deadline's whole case (a limit named by kind covers every deadline of that kind on the case)."""
+    return limit.deadline_kind == deadline.kind and limit.subject in (deadline.subject, Subject.case(deadline.case_id))
+
+
 def applies_to(exception: ExceptionRecord, deadline: Deadline) -> bool:
-    """Whether a recorded exception names this deadline and its rule version admits that reason."""
-    if exception.advice_request_id is not None:
-        if exception.advice_request_id != deadline.advice_request_id:
-            return False
-    elif exception.applies_to_kind != deadline.kind:
+    """Whether a recorded exception covers this deadline and its rule version admits that reason."""
+    if not any(covers(limit, deadline) for limit in exception.limits):
         return False
     rule = rules.rule_in_force(deadline.rule, deadline.starts_on)
     return rules.exception_applies(rule, exception.reason)

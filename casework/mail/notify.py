@@ -33,6 +33,7 @@ from casework.core import clock
 from casework.core.db import Database
 from casework.law import rules
 from casework.models import AdviceRequest, AlertDelivery, Case, Deadline, OutboxMail, User
+from casework.models.subject import ADVICE_REQUEST
 
 logger = logging.getLogger("casework.notify")
 
@@ -142,7 +143,8 @@ def _undelivered_lines(session: Session, user: User, as_of: dt.date) -> list[Ale
                visible.c.rule, Deadline.citation, visible.c.due_on, AdviceRequest.advice_type)
         .join(Case, Case.id == visible.c.case_id)
         .join(Deadline, Deadline.id == visible.c.deadline_id)
-        .outerjoin(AdviceRequest, AdviceRequest.id == visible.c.advice_request_id)
+        .outerjoin(AdviceRequest, and_(visible.c.subject_type == ADVICE_REQUEST,
+                                       AdviceRequest.id == visible.c.subject_id))
         .where(~delivered, still_open, or_(visible.c.kind == "overdue", visible.c.due_on >= as_of))
         .order_by(visible.c.due_on, Case.reference, visible.c.id)
     ).all()

@@ -1,7 +1,9 @@
 """Alerts the deadline scan raises, who has been told of them, and the outbox of digests that tell them.
 
-An alert exists once per deadline and kind: the unique constraint, not the code that inserts, is what makes
-a second scan, or two scans at once, harmless. A delivery row records that an alert went into a recipient's
+An open alert exists once per deadline and kind: the partial unique index, not the code that inserts, is what
+makes a second scan, or two scans at once, harmless. An alert that its deadline no longer justifies (the
+deadline was corrected, met or cancelled) is closed, never deleted, and leaves the lists and digests; the same
+deadline can then be alerted again if it falls due again. A delivery row records that an alert went into a recipient's
 digest, so no alert is ever mailed to the same person twice; the outbox keeps each digest until the mail
 server has accepted it, so a failed send is retried on the next run.
 """
@@ -10,35 +12,49 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.models.base import Base, created_at_column
+from casework.models.subject import OWN_CASE, HasSubject
 
 ALERT_KINDS = ("overdue", "due_soon")
+# The alerts still standing; the scan's ON CONFLICT names this same predicate to find the unique index.
+OPEN_ALERT = "closed_at IS NULL"
+CLOSED_ALERT = "closed_at IS NOT NULL"
 
 
-class Alert(Base):
+class Alert(HasSubject, Base):
     __tablename__ = "alerts"
     __table_args__ = (
-        UniqueConstraint("deadline_id", "kind", name="uq_alerts_deadline_kind"),
+        Index("uq_alerts_open_deadline_kind", "deadline_id", "kind", unique=True,
+              postgresql_where=text(OPEN_ALERT), sqlite_where=text(OPEN_ALERT)),
         Index("ix_alerts_created_at", "created_at"),
+        # The scan looks again at the deadlines whose alert was closed since its last run: a handful of rows.
+        Index("ix_alerts_closed_at", "closed_at", postgresql_where=text(CLOSED_ALERT),
+              sqlite_where=text(CLOSED_ALERT)),
+        # An adviser's alerts are those about their organisation's advice requests.
+        Index("ix_alerts_subject", "subject_type", "subject_id"),
+        CheckConstraint(OWN_CASE, name="subject_of_own_case"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"))
-    # Copied from the deadline when the alert is raised: what was late, under which rule, due when.
+    # Copied from the deadline when the alert is raised: what was late, under which rule, due when, and what
+    # it is about (subject_type, subject_id).
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     deadline_kind: Mapped[str] = mapped_column(String(30))
     rule: Mapped[str] = mapped_column(String(10))
     due_on: Mapped[dt.date]
-    advice_request_id: Mapped[int | None] = mapped_column(ForeignKey("advice_requests.id"), index=True)
     # The scan date that raised it ("as of"), which with --as-of is not the wall-clock day.
     raised_on: Mapped[dt.date]
     created_at: Mapped[dt.datetime] = created_at_column()
     acknowledged_at: Mapped[dt.datetime | None]
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Set when the deadline no longer justifies the alert (see casework.alerts.closing); never unset.
+    closed_at: Mapped[dt.datetime | None]
+    closed_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class OutboxMail(Base):

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from casework.core.policy import Policy
 from casework.deadlines import status as deadlines
-from casework.models import ADVICE_TYPES, AdviceRequest, Case, Deadline, ExceptionRecord
+from casework.models import ADVICE_TYPES, AdviceRequest, Case, Deadline, ExceptionLimit, ExceptionRecord
+from casework.models.subject import ADVICE_REQUEST
 from workflows import ehcp
 
 NEW_PLAN_KIND = "final_plan"
@@ -71,8 +72,9 @@ def _plans_with_exceptions(session: Session, start: dt.date, end: dt.date) -> li
     rows = session.execute(
         select(Deadline, ExceptionRecord)
         .join(ExceptionRecord, ExceptionRecord.case_id == Deadline.case_id)
-        .where(_plans_issued_between(start, end), ExceptionRecord.applies_to_kind == NEW_PLAN_KIND,
-               ExceptionRecord.advice_request_id.is_(None), ExceptionRecord.withdrawn_on.is_(None))
+        .where(_plans_issued_between(start, end),
+               ExceptionRecord.limits.any(ExceptionLimit.deadline_kind == NEW_PLAN_KIND),
+               ExceptionRecord.withdrawn_on.is_(None))
         .order_by(Deadline.id, ExceptionRecord.id)
     ).all()
     found: dict[int, Deadline] = {}
@@ -88,7 +90,7 @@ def _advice_figures(session: Session, start: dt.date, end: dt.date) -> dict[str,
         advice_type: (int(returned), int(within or 0))
         for advice_type, returned, within in session.execute(
             select(AdviceRequest.advice_type, func.count(AdviceRequest.id), func.sum(on_time))
-            .join(Deadline, and_(Deadline.advice_request_id == AdviceRequest.id, Deadline.kind == ADVICE_KIND,
+            .join(Deadline, and_(Deadline.about(ADVICE_REQUEST, AdviceRequest.id), Deadline.kind == ADVICE_KIND,
                             Deadline.superseded_at.is_(None)))
             .where(AdviceRequest.returned_on >= start, AdviceRequest.returned_on <= end)
             .group_by(AdviceRequest.advice_type)

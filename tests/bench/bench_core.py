@@ -169,7 +169,10 @@ class Story:
         row = dict(id=self.ids.next("deadline"), case_id=self.case["id"], kind=kind, rule=rule.id,
                    citation=rule.citation, starts_on=trigger,
                    due_on=rule.due_on(trigger, self.policy.counting, **facts), met_on=None, cancelled_on=None,
-                   is_duty=spec.is_duty, advice_request_id=advice_id, created_at=self.now)
+                   is_duty=spec.is_duty, created_at=self.now,
+                   # The subject, as the operations set it: the advice request, or else the case itself.
+                   subject_type="case" if advice_id is None else "advice_request",
+                   subject_id=self.case["id"] if advice_id is None else advice_id)
         self.deadlines.append(row)
         return row
 
@@ -178,7 +181,7 @@ class Story:
 
     def meet(self, on: dt.date, *kinds: str, advice_id: int | None = None) -> None:
         for row in self.open_rows(kinds):
-            if advice_id is None or row["advice_request_id"] == advice_id:
+            if advice_id is None or (row["subject_type"], row["subject_id"]) == ("advice_request", advice_id):
                 row["met_on"] = on
 
     def cancel(self, on: dt.date, *kinds: str) -> None:
@@ -506,7 +509,8 @@ def _replay_one(db: Database, story: Story) -> None:
         rows = [tuple(getattr(d, c) for c in _COMPARED) + (reverse.get(d.advice_request_id),)
                 for d in session.scalars(select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id))]
         returned = {reverse[a.id]: a.returned_on for a in replayed.advice_requests}
-    expected_rows = [tuple(d[c] for c in _COMPARED) + (d["advice_request_id"],) for d in story.deadlines]
+    expected_rows = [tuple(d[c] for c in _COMPARED) + (d["subject_id"] if d["subject_type"] == "advice_request"
+                                                       else None,) for d in story.deadlines]
     expected_facts = {name: synthetic[name] for name in _CASE_FACTS}
     if facts != expected_facts or rows != expected_rows or returned != {a["id"]: a["returned_on"]
                                                                         for a in story.advice}:

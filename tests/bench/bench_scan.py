@@ -54,7 +54,8 @@ BARE_QUERY = ("SELECT id FROM deadlines WHERE met_on IS NULL AND cancelled_on IS
 CASE_COLUMNS = ("id", "reference", "state", "version", "child_given_name", "child_family_name",
                 "child_date_of_birth", "primary_need", "received_on", "requested_by", "assigned_caseworker_id",
                 "last_event_on", "created_at")
-DEADLINE_COLUMNS = ("case_id", "kind", "rule", "citation", "starts_on", "due_on", "met_on", "is_duty", "created_at")
+DEADLINE_COLUMNS = ("case_id", "kind", "rule", "citation", "starts_on", "due_on", "met_on", "is_duty", "created_at",
+                    "subject_type", "subject_id")
 
 
 # --------------------------------------------------------------------------------------------------- the caseload
@@ -88,7 +89,7 @@ def _open_deadline(rng: random.Random, case_id: int, kind: str, as_of: dt.date) 
     else:
         starts = as_of - dt.timedelta(days=rng.randint(0, length))
     rule, citation, due = _rule(kind, starts)
-    return (case_id, kind, rule, citation, starts, due, None, True, _recorded(starts))
+    return (case_id, kind, rule, citation, starts, due, None, True, _recorded(starts), "case", case_id)
 
 
 def _met_deadline(rng: random.Random, case_id: int, kind: str, received: dt.date,
@@ -96,7 +97,9 @@ def _met_deadline(rng: random.Random, case_id: int, kind: str, received: dt.date
     """History: a duty already done, some days either side of its due date (never after today)."""
     rule, citation, due = _rule(kind, received)
     met = min(due + dt.timedelta(days=rng.randint(-20, 10)), as_of)
-    return (case_id, kind, rule, citation, received, due, met, True, _recorded(received)) if met >= received else None
+    if met < received:
+        return None
+    return (case_id, kind, rule, citation, received, due, met, True, _recorded(received), "case", case_id)
 
 
 def caseload(cases: int, as_of: dt.date, caseworkers: list[int]) -> Iterator[tuple[list[tuple], list[tuple]]]:

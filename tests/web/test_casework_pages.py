@@ -267,7 +267,7 @@ def test_an_exception_is_recorded_through_its_form(browser_for, db, new_case):
     assert answer.status_code == 302, error_summary(answer.text)
     with db.reading() as session:
         recorded = session.get(Case, case.id).exceptions
-        assert [(e.reason, e.applies_to_kind, e.family_told_on) for e in recorded] == [
-            ("personal_circumstances", "final_plan", None)]
+        assert [(e.reason, [limit.deadline_kind for limit in e.limits], e.family_told_on) for e in recorded] == [
+            ("personal_circumstances", ["final_plan"], None)]
     page = browser.client.get(f"/cases/{case.id}").text
     assert "Exceptional personal circumstances" in page

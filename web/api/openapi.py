@@ -94,12 +94,15 @@ def _schemas() -> dict[str, Any]:
             "reason": {"type": "string", "enum": list(rules.EXCEPTION_REASONS)},
             "starts_on": DATE,
             "ends_on": DATE,
-            "applies_to": TEXT,
+            "applies_to": {"oneOf": [TEXT, {"type": "array", "items": TEXT}],
+                           "description": "the time limit covered (a deadline kind or an advice request's id), "
+                                          "or the list of them when the exception covers several"},
+            "limits": {"type": "array", "items": TEXT, "description": "every time limit covered, always a list"},
             "family_told_on": NULLABLE_DATE,
             "evidence": NULLABLE_TEXT,
             "recorded_on": DATE,
         },
-        "required": ["id", "reason", "starts_on", "ends_on", "applies_to"],
+        "required": ["id", "reason", "starts_on", "ends_on", "applies_to", "limits"],
     }
     case = {
         "type": "object",
@@ -373,17 +376,6 @@ def document() -> dict[str, Any]:
                 "requestBody": _body(_ref("Event")),
                 "responses": _responses(
                     "200", _ref("Case"), "The case after the event", "400", "403", "404", "409", "422"
-                ),
-            }
-        },
-        "/cases/{case_id}/corrections": {
-            "post": {
-                "summary": "Correct one history entry; the case is recomputed as if it had been right",
-                "operationId": "correctEntry",
-                "parameters": [CASE_ID],
-                "requestBody": _body(_ref("Correction")),
-                "responses": _responses(
-                    "200", _ref("Case"), "The case recomputed", "400", "403", "404", "409", "422"
                 ),
             }
         },

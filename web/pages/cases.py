@@ -183,8 +183,8 @@ def _prepare(form: Any, event: str, case: dict[str, Any]) -> None:
                                  f"{p.long_date(e['ends_on'])}, recorded {p.long_date(e['recorded_on'])}")
             for e in case["exceptions"] if e["withdrawn_on"] is None
         ]
-    if event == "record_exception":
-        choices = [choice("", "Choose the time limit")]
+    if event == "record_exception":  # a box to tick for each limit: one exception may cover several
+        choices = []
         for d in case["deadlines"]:
             if d["advice_request_id"] is not None:
                 advice = next(a for a in case["advice_requests"] if a["id"] == d["advice_request_id"])

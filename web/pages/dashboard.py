@@ -50,7 +50,8 @@ def dashboard():
             Deadline.due_on < today))
         alerts = session.execute(
             select(Alert, Case.reference).join(Case, Case.id == Alert.case_id)
-            .where(Alert.kind == "overdue").order_by(Alert.created_at.desc(), Alert.id.desc()).limit(RECENT_ALERTS)
+            .where(Alert.kind == "overdue", Alert.closed_at.is_(None))  # a closed alert no longer stands
+            .order_by(Alert.created_at.desc(), Alert.id.desc()).limit(RECENT_ALERTS)
         ).all()
     return render_template("dashboard/dashboard.html", title="Dashboard", year=year, years=years, figures=figures,
                            monthly=monthly, stages=stages, overdue=overdue, overdue_total=overdue_total,

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovDateInput,
     GovPasswordInput,
     GovRadioInput,
@@ -21,7 +22,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import Field, HiddenField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms import (
+    Field,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
@@ -179,6 +189,10 @@ def _event_field(declared: EventField) -> Field:
         widget = GovTextArea() if declared.widget == "textarea" else GovTextInput()
         return StringField(declared.label, widget=widget, description=declared.hint,
                            validators=[*required, Length(max=declared.max_length)])
+    if declared.type == "limits":  # a box to tick for each limit: one set of circumstances can hold up several
+        return SelectMultipleField(declared.label, widget=GovCheckboxesInput(), validate_choice=False, choices=[],
+                                   validators=required, description="Select all that apply: one set of "
+                                   "circumstances can hold up several time limits")
     options = [choice(str(code), declared.choice_labels.get(code, str(code))) for code in declared.choices]
     if declared.widget == "radio":
         return RadioField(declared.label, widget=GovRadioInput(), validate_choice=False, choices=options,
