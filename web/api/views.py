@@ -15,7 +15,7 @@ from casework import access as authz
 from casework import accounts, operations
 from casework.cases import casefile
 from casework.core import clock
-from casework.core.errors import CaseworkError, MalformedInput, NotFound, Unauthenticated
+from casework.core.errors import CaseworkError, MalformedInput, Unauthenticated
 from casework.models import AdviceRequest, Case, Deadline
 from web import database
 from web.api import parsing
@@ -63,9 +63,7 @@ def _authenticate() -> None:
 def _case_response(case_id: int, status: int = 200, as_of=None):
     db = database()
     with db.reading() as session:
-        case = session.scalars(authz.cases_query(g.user).where(Case.id == case_id)).first()
-        if case is None:
-            raise NotFound(f"There is no case {case_id}.")
+        case = authz.visible_case(session, g.user, case_id)
         return jsonify(casefile.case_dict(case, as_of or clock.today(), db.policy)), status
 
 
@@ -122,8 +120,7 @@ def post_event(case_id: int):
         raise MalformedInput(f"event must be one of: {', '.join(parsing.EVENT_FIELDS)}.", code="unknown_event",
                              field="event")
     with database().reading() as session:  # 404 before anything else for a case the user may not see
-        if session.scalars(authz.cases_query(g.user).where(Case.id == case_id)).first() is None:
-            raise NotFound(f"There is no case {case_id}.")
+        authz.visible_case(session, g.user, case_id)
     on = parsing.date_field(body, "on")
     fields: dict[str, Any] = parsing.event_fields(event, body)
     operations.fire_event(database(), case_id, event, actor=g.user, on=on,
@@ -134,8 +131,7 @@ def post_event(case_id: int):
 @api.get("/cases/<int:case_id>/history")
 def case_history(case_id: int):
     with database().reading() as session:
-        if session.scalars(authz.cases_query(g.user).where(Case.id == case_id)).first() is None:
-            raise NotFound(f"There is no case {case_id}.")
+        authz.visible_case(session, g.user, case_id)
         return jsonify(casefile.history(session, case_id))
 
 
@@ -161,10 +157,7 @@ def list_advice_requests():
 def return_advice(advice_request_id: int):
     db = database()
     with db.reading() as session:
-        visible = session.scalars(
-            authz.advice_requests_query(g.user).where(AdviceRequest.id == advice_request_id)).first()
-        if visible is None:
-            raise NotFound(f"There is no advice request {advice_request_id}.")
+        authz.visible_advice_request(session, g.user, advice_request_id)
     on = parsing.date_field(parsing.json_body(), "on")
     operations.return_advice(db, advice_request_id, actor=g.user, on=on)
     with db.reading() as session:
