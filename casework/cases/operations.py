@@ -18,7 +18,6 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework import audit
-from casework.accounts import organisation_named
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import Conflict, EventNotAllowed, Invalid, NotFound
@@ -34,6 +33,7 @@ from casework.models import (
     ExceptionRecord,
     User,
 )
+from casework.organisations import organisation_named
 from workflows import ehcp
 
 MAX_AGE_AT_REQUEST = 25  # EHC plans cover 0 to 25
