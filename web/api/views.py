@@ -19,6 +19,7 @@ from casework.core.errors import CaseworkError, MalformedInput, Unauthenticated
 from casework.models import AdviceRequest, Case, Deadline
 from web import database
 from web.api import parsing
+from web.security import access_hook
 from workflows import ehcp
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -47,6 +48,7 @@ def _unexpected(exc: Exception):
 
 
 @api.before_request
+@access_hook
 def _authenticate() -> None:
     if request.endpoint == "api.openapi":
         return
