@@ -163,7 +163,7 @@ def return_advice(advice_request_id: int):
     on = parsing.date_field(parsing.json_body(), "on")
     operations.return_advice(db, advice_request_id, actor=g.user, on=on)
     with db.reading() as session:
-        advice = session.get(AdviceRequest, advice_request_id)
+        advice = authz.visible_advice_request(session, g.user, advice_request_id)
         return jsonify(casefile.advice_dict(advice, clock.today(), db.policy))
 
 
