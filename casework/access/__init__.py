@@ -1,15 +1,17 @@
-"""Who may see what, as query filters every loader uses.
+"""Who may see what: the only room that writes visibility filters.
 
-A record a user may not see answers 404, the same as one that does not exist, so an adviser cannot learn
-that another organisation's advice request or a case exists by guessing numbers. A whole area a role may
-never use answers 403.
+Lists start from ``cases_query(user)`` or ``advice_requests_query(user)`` and narrow them further; one record
+is loaded with ``visible_case`` or ``visible_advice_request``. A record a user may not see answers 404, the
+same as one that does not exist, so an adviser cannot learn that another organisation's advice request or a
+case exists by guessing numbers. A whole area a role may never use answers 403.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
-from casework.core.errors import Forbidden
+from casework.core.errors import Forbidden, NotFound
 from casework.models import AdviceRequest, Case, User
 
 CASE_ROLES = frozenset({"caseworker", "manager"})
@@ -29,6 +31,14 @@ def cases_query(user: User) -> Select[tuple[Case]]:
     return select(Case)
 
 
+def visible_case(session: Session, user: User, case_id: int) -> Case:
+    """The case, if this user may see it; one that is hidden from them reads exactly like one that is missing."""
+    case = session.scalars(cases_query(user).where(Case.id == case_id)).first()
+    if case is None:
+        raise NotFound(f"There is no case {case_id}.")
+    return case
+
+
 def advice_requests_query(user: User) -> Select[tuple[AdviceRequest]]:
     """Advisers see only the requests sent to their own organisation."""
     require(user, ADVICE_ROLES, "see advice requests")
@@ -36,3 +46,11 @@ def advice_requests_query(user: User) -> Select[tuple[AdviceRequest]]:
     if user.role == "adviser":
         query = query.where(AdviceRequest.organisation_id == (user.organisation_id or -1))
     return query
+
+
+def visible_advice_request(session: Session, user: User, advice_request_id: int) -> AdviceRequest:
+    """The advice request, if this user may see it; another organisation's reads like one that is missing."""
+    advice = session.scalars(advice_requests_query(user).where(AdviceRequest.id == advice_request_id)).first()
+    if advice is None:
+        raise NotFound(f"There is no advice request {advice_request_id}.")
+    return advice

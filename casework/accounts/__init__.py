@@ -7,12 +7,12 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from casework.core.db import Database
 from casework.core.errors import Invalid, NotFound
-from casework.models import ROLES, ApiToken, Organisation, User
+from casework.models import ROLES, ApiToken, User
+from casework.organisations import organisation_named  # still reachable as accounts.organisation_named
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
@@ -33,16 +33,6 @@ def password_matches(user: User, password: str) -> bool:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def organisation_named(session: Session, name: str) -> Organisation:
-    """The organisation of that name (case-insensitive), created on first use."""
-    found = session.scalars(select(Organisation).where(func.lower(Organisation.name) == name.strip().lower())).first()
-    if found is None:
-        found = Organisation(name=name.strip())
-        session.add(found)
-        session.flush()
-    return found
 
 
 def create_user(db: Database, username: str, role: str, *, organisation: str | None = None,

@@ -26,7 +26,6 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework import audit
-from casework.accounts import organisation_named
 from casework.cases import limits
 from casework.core import clock
 from casework.core.db import Database
@@ -36,6 +35,7 @@ from casework.deadlines.ledger import Ledger, open_deadline
 from casework.law import codes, rules
 from casework.law.events import ASSESSMENT_KINDS, EVENTS, REQUEST_RECEIVED, EventField, EventSpec
 from casework.models import AdviceRequest, Case, ExceptionLimit, ExceptionRecord, User
+from casework.organisations import organisation_named
 from workflows import ehcp
 
 MAX_AGE_AT_REQUEST = 25  # EHC plans cover 0 to 25

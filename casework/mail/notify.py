@@ -28,7 +28,7 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from casework.alerts.audience import AUDIENCE_ROLES, alerts_for
+from casework.access.audience import AUDIENCE_ROLES, alerts_for
 from casework.core import clock
 from casework.core.db import Database
 from casework.law import rules

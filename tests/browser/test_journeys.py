@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from casework import operations
 from casework.models import AdviceRequest, Case, Deadline
+from casework.models.subject import ADVICE_REQUEST
 from tests.browser.conftest import browser_errors, check_page, screenshot, sign_in, watch_errors
 
 PASSWORD = "correct-horse-battery-staple"
@@ -343,7 +344,7 @@ def test_an_adviser_sees_only_their_organisations_advice_and_marks_it_returned(p
     with db.reading() as session:
         returned = session.get(AdviceRequest, overdue_id)
         assert returned.returned_on == today - days(1)
-        deadline = session.scalars(select(Deadline).where(Deadline.advice_request_id == overdue_id)).one()
+        deadline = session.scalars(select(Deadline).where(Deadline.about(ADVICE_REQUEST, overdue_id))).one()
         assert deadline.met_on == today - days(1) and deadline.met_on > deadline.due_on
         assert session.get(AdviceRequest, current_id).returned_on is None
 

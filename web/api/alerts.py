@@ -1,4 +1,4 @@
-"""Alerts over the API: the ones this person hears of (casework.alert_audience), and acknowledging them.
+"""Alerts over the API: the ones this person hears of (casework.access.audience), and acknowledging them.
 
 An alert someone may not see answers 404 like one that does not exist; a role that hears of no alerts
 (admin) answers 403.
@@ -13,9 +13,8 @@ from flask import g, jsonify
 from sqlalchemy import Select, func, select
 
 from casework import access as authz
-from casework.alerts.audience import AUDIENCE_ROLES, alerts_for
+from casework.access.audience import AUDIENCE_ROLES, alerts_for, visible_alert
 from casework.core import clock
-from casework.core.errors import NotFound
 from casework.models import ALERT_KINDS, Alert, Case, Deadline, User
 from web import database
 from web.api import parsing
@@ -75,12 +74,11 @@ def list_alerts():
 @api.post("/alerts/<int:alert_id>/acknowledge")
 def acknowledge_alert(alert_id: int):
     """Mark an alert seen; the first acknowledgement (who and when) stands if it is acknowledged again."""
-    query = _visible(g.user).where(Alert.id == alert_id)
     with database().transaction() as session:
-        row = session.execute(_with_case_and_rule(query).with_for_update(of=Alert)).first()
-        if row is None:
-            raise NotFound(f"There is no alert {alert_id}.")
-        alert, reference, citation = row
+        alert = visible_alert(session, g.user, alert_id, for_update=True)
+        reference, citation = session.execute(
+            select(Case.reference, Deadline.citation).join(Deadline, Deadline.case_id == Case.id)
+            .where(Case.id == alert.case_id, Deadline.id == alert.deadline_id)).one()
         if alert.acknowledged_at is None:
             alert.acknowledged_at, alert.acknowledged_by_id = clock.now(), g.user.id
         session.flush()

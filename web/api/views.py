@@ -13,10 +13,11 @@ from casework import access as authz
 from casework import accounts, operations
 from casework.cases import casefile
 from casework.core import clock
-from casework.core.errors import CaseworkError, MalformedInput, NotFound, Unauthenticated
+from casework.core.errors import CaseworkError, MalformedInput, Unauthenticated
 from casework.models import AdviceRequest, Case, Deadline
 from web import database
 from web.api import bodies, parsing
+from web.security import access_hook
 from workflows import ehcp
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -45,6 +46,7 @@ def _unexpected(exc: Exception):
 
 
 @api.before_request
+@access_hook
 def _authenticate() -> None:
     if request.endpoint == "api.openapi":
         return
@@ -61,9 +63,7 @@ def _authenticate() -> None:
 def _case_response(case_id: int, status: int = 200, as_of=None):
     db = database()
     with db.reading() as session:
-        case = session.scalars(authz.cases_query(g.user).where(Case.id == case_id)).first()
-        if case is None:
-            raise NotFound(f"There is no case {case_id}.")
+        case = authz.visible_case(session, g.user, case_id)
         day = as_of or clock.today()
         state = casefile.state_on(session, case_id, day) if day < clock.today() else None
         return jsonify(casefile.case_dict(case, day, db.policy, state=state)), status
@@ -118,8 +118,7 @@ def post_event(case_id: int):
     authz.require(g.user, authz.CASE_WRITE_ROLES, "change cases")
     body = parsing.json_body()
     with database().reading() as session:  # 404 before anything else for a case the user may not see
-        if session.scalars(authz.cases_query(g.user).where(Case.id == case_id)).first() is None:
-            raise NotFound(f"There is no case {case_id}.")
+        authz.visible_case(session, g.user, case_id)
     spec, on, version, fields = bodies.read_event(body)
     operations.fire_event(database(), case_id, spec.name, actor=g.user, on=on, expected_version=version, **fields)
     return _case_response(case_id)
@@ -128,8 +127,7 @@ def post_event(case_id: int):
 @api.get("/cases/<int:case_id>/history")
 def case_history(case_id: int):
     with database().reading() as session:
-        if session.scalars(authz.cases_query(g.user).where(Case.id == case_id)).first() is None:
-            raise NotFound(f"There is no case {case_id}.")
+        authz.visible_case(session, g.user, case_id)
         return jsonify(casefile.history(session, case_id))
 
 
@@ -155,14 +153,11 @@ def list_advice_requests():
 def return_advice(advice_request_id: int):
     db = database()
     with db.reading() as session:
-        visible = session.scalars(
-            authz.advice_requests_query(g.user).where(AdviceRequest.id == advice_request_id)).first()
-        if visible is None:
-            raise NotFound(f"There is no advice request {advice_request_id}.")
+        authz.visible_advice_request(session, g.user, advice_request_id)
     on = bodies.read_return(parsing.json_body())
     operations.return_advice(db, advice_request_id, actor=g.user, on=on)
     with db.reading() as session:
-        advice = session.get(AdviceRequest, advice_request_id)
+        advice = authz.visible_advice_request(session, g.user, advice_request_id)
         return jsonify(casefile.advice_dict(advice, clock.today(), db.policy))
 
 

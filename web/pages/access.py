@@ -6,6 +6,7 @@ from flask import Blueprint
 from flask_login import current_user, login_required
 
 from casework import access as authz
+from web.security import access_hook
 
 
 def section(name: str, roles: frozenset[str], what: str, url_prefix: str) -> Blueprint:
@@ -16,6 +17,7 @@ def section(name: str, roles: frozenset[str], what: str, url_prefix: str) -> Blu
     bp = Blueprint(name, __name__, url_prefix=url_prefix)
 
     @bp.before_request
+    @access_hook
     @login_required
     def _check_role() -> None:
         authz.require(current_user, roles, what)

@@ -1,12 +1,12 @@
 """The advice tray: outstanding advice requests and a way to mark one returned.
 
-An adviser sees only their own organisation's requests (casework.authz filters every query), and a request
+An adviser sees only their own organisation's requests (casework.access filters every query), and a request
 of another organisation answers 404 exactly like one that does not exist.
 """
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from casework import access as authz
@@ -45,10 +45,7 @@ def tray():
 def _load(advice_request_id: int) -> dict:
     db = database()
     with db.reading() as session:
-        advice = session.scalars(authz.advice_requests_query(current_user)
-                                 .where(AdviceRequest.id == advice_request_id)).first()
-        if advice is None:
-            abort(404)
+        advice = authz.visible_advice_request(session, current_user, advice_request_id)
         return _with_child(advice, casefile.advice_dict(advice, clock.today(), db.policy))
 
 

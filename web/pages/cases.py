@@ -147,10 +147,8 @@ def _new_request_page(form: NewRequestForm, form_errors: list[str] | None = None
 
 
 def _load_case(session, case_id: int) -> Case:
-    case = session.scalars(authz.cases_query(current_user).where(Case.id == case_id)).first()
-    if case is None:
-        abort(404)
-    return case
+    """A case hidden from this user answers the same 404 page as a missing one."""
+    return authz.visible_case(session, current_user, case_id)
 
 
 @bp.get("/<int:case_id>")

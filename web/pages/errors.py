@@ -45,7 +45,7 @@ def _csrf_error(exc: CSRFError):
 
 
 def _casework_error(exc: CaseworkError):
-    """A Forbidden or NotFound raised by casework.authz while loading a page."""
+    """A Forbidden or NotFound raised by casework.access while loading a page."""
     return error_page(exc.status if exc.status in PAGES else 400)
 
 

@@ -10,7 +10,10 @@ alert (its deadline no longer justifies it) is no one's to hear of.
 from __future__ import annotations
 
 from sqlalchemy import Select, false, select
+from sqlalchemy.orm import Session
 
+from casework.access import require
+from casework.core.errors import NotFound
 from casework.models import AdviceRequest, Alert, Case, User
 from casework.models.subject import ADVICE_REQUEST
 
@@ -30,3 +33,16 @@ def alerts_for(user: User) -> Select[tuple[Alert]]:
         own_cases = select(Case.id).where(Case.assigned_caseworker_id == user.id)
         return query.where(Alert.case_id.in_(own_cases))
     return query.where(false())
+
+
+def visible_alert(session: Session, user: User, alert_id: int, *, for_update: bool = False) -> Alert:
+    """The alert, if this person hears of it; any other reads like one that does not exist.
+
+    ``for_update`` locks the alert's row, so two people acknowledging it at once cannot both be first.
+    """
+    require(user, AUDIENCE_ROLES, "see alerts")
+    query = alerts_for(user).where(Alert.id == alert_id)
+    alert = session.scalars(query.with_for_update(of=Alert) if for_update else query).first()
+    if alert is None:
+        raise NotFound(f"There is no alert {alert_id}.")
+    return alert
