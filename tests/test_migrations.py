@@ -1,5 +1,6 @@
 """Migrations on the engine under test: up, down, up; the schema matches the models; audit is append-only."""
 
+import datetime as dt
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -8,8 +9,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from casework import operations as ops
+from casework.cases import casefile
 from casework.core.db import Database, alembic_config
-from casework.models import Base
+from casework.models import Base, Case
 from tests.conftest import ENGINE
 from tests.support import postgres_database
 
@@ -47,3 +49,116 @@ def test_the_audit_trail_cannot_be_changed_or_deleted(db, new_case):
             conn.execute(text(statement))
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM audit_entries")).scalar() == 2
+
+
+# --- revision 0004: subjects, exception limits, closable alerts
+
+NOW = dt.datetime(2024, 11, 1, 9, 0, tzinfo=dt.UTC)
+ROWS_AT_0003 = [
+    "INSERT INTO organisations (id, name, created_at) VALUES (1, 'Northbridge NHS Trust', :now)",
+    "INSERT INTO users (id, username, role, active, failed_logins, created_at) VALUES (1, 'manager', 'manager', "
+    "true, 0, :now)",
+    "INSERT INTO cases (id, reference, state, version, child_given_name, child_family_name, child_date_of_birth, "
+    "received_on, requested_by, last_event_on, decision_to_assess_on, created_at) VALUES (1, 'EHC-2024-000001', "
+    "'assessment', 3, 'Ada', 'Example', '2016-05-04', '2024-09-02', 'parent', '2024-10-01', '2024-10-01', :now)",
+    "INSERT INTO advice_requests (id, case_id, advice_type, organisation_id, requested_on, received_on, "
+    "created_at) VALUES (7, 1, 'health', 1, '2024-10-01', '2024-10-01', :now)",
+    "INSERT INTO deadlines (id, case_id, kind, rule, citation, starts_on, due_on, met_on, is_duty, "
+    "advice_request_id, created_at) VALUES "
+    "(1, 1, 'decision_to_assess', 'R1.1', 'SEND Regs 2014 reg 4(1), 5(1)', '2024-09-02', '2024-10-14', "
+    "'2024-10-01', true, NULL, :now), "
+    "(2, 1, 'issue_decision', 'R3.1', 'SEND Regs 2014 reg 10(1)-(3)', '2024-09-02', '2024-12-23', NULL, true, "
+    "NULL, :now), "
+    "(3, 1, 'final_plan', 'R5.1', 'SEND Regs 2014 reg 13(2)', '2024-09-02', '2025-01-20', NULL, true, NULL, :now), "
+    "(4, 1, 'advice', 'R2.1', 'SEND Regs 2014 reg 8(1)', '2024-10-01', '2024-11-12', NULL, true, 7, :now)",
+    "INSERT INTO exceptions (id, case_id, reason, starts_on, ends_on, applies_to_kind, advice_request_id, "
+    "recorded_on, created_at) VALUES "
+    "(1, 1, 'missed_appointment', '2024-10-10', '2024-10-10', 'advice', 7, '2024-10-20', :now), "
+    "(2, 1, 'personal_circumstances', '2024-10-10', '2024-12-10', 'final_plan', NULL, '2024-10-20', :now)",
+    "INSERT INTO alerts (id, kind, deadline_id, case_id, deadline_kind, rule, due_on, advice_request_id, "
+    "raised_on, created_at) VALUES (1, 'overdue', 4, 1, 'advice', 'R2.1', '2024-11-12', 7, '2024-11-13', :now), "
+    "(2, 'due_soon', 3, 1, 'final_plan', 'R5.1', '2025-01-20', NULL, '2025-01-06', :now)",
+    "INSERT INTO outbox (id, recipient_id, to_address, subject, body, message_id, created_at, attempts) VALUES "
+    "(1, 1, 'manager@example.gov.uk', '1 overdue', 'Advice', '<m1@example.gov.uk>', :now, 0)",
+    "INSERT INTO alert_deliveries (id, alert_id, recipient_id, outbox_id) VALUES (1, 1, 1, 1)",
+]
+
+
+def _database_at_0003_with_rows(url: str) -> Database:
+    db = Database(url)
+    db.upgrade("0003")
+    with db.engine.begin() as conn:
+        for statement in ROWS_AT_0003:
+            conn.execute(text(statement), {"now": NOW})
+        if db.dialect == "postgresql":  # explicit ids: move the sequences past them, as inserts would have
+            for table in ("organisations", "users", "cases", "advice_requests", "deadlines", "exceptions", "alerts",
+                          "outbox", "alert_deliveries"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT max(id) FROM {table}))"))
+    return db
+
+
+def _rows(db: Database, sql: str) -> list[tuple]:
+    with db.engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(text(sql))]
+
+
+def test_upgrading_keeps_each_deadlines_exceptions_and_alerts_subject(empty_url):
+    from alembic import command
+
+    db = _database_at_0003_with_rows(empty_url)
+    db.upgrade()
+    assert _rows(db, "SELECT id, subject_type, subject_id FROM deadlines ORDER BY id") == [
+        (1, "case", 1), (2, "case", 1), (3, "case", 1), (4, "advice_request", 7)]
+    assert _rows(db, "SELECT id, subject_type, subject_id FROM exceptions ORDER BY id") == [
+        (1, "advice_request", 7), (2, "case", 1)]
+    assert _rows(db, "SELECT exception_id, deadline_kind, subject_type, subject_id FROM exception_limits "
+                     "ORDER BY id") == [(1, "advice", "advice_request", 7), (2, "final_plan", "case", 1)]
+    assert _rows(db, "SELECT id, subject_type, subject_id, closed_at FROM alerts ORDER BY id") == [
+        (1, "advice_request", 7, None), (2, "case", 1, None)]
+
+    # The service reads the migrated rows as it reads its own: the exceptions still excuse what they did.
+    with db.reading() as s:
+        case = casefile.case_dict(s.get(Case, 1), dt.date(2025, 2, 1), db.policy)
+    excused = {(d["kind"], d["advice_request_id"]): (d["status"], d["excused"]) for d in case["deadlines"]}
+    assert excused[("advice", 7)] == ("overdue", True) and excused[("final_plan", None)] == ("overdue", True)
+    assert excused[("issue_decision", None)] == ("overdue", False)
+    assert [(e["applies_to"], e["limits"]) for e in case["exceptions"]] == [("7", ["7"]), ("final_plan",
+                                                                                            ["final_plan"])]
+    ops.record_exception(db, 1, actor=None, on=dt.date(2024, 11, 20), reason="personal_circumstances",
+                         starts_on=dt.date(2024, 11, 1), ends_on=dt.date(2024, 12, 31),
+                         applies_to=["issue_decision", "final_plan"])
+
+    # Down again: the advice columns come back from the subjects, and the exception covering two limits
+    # becomes two exceptions, one per limit, so both stay excused under the older schema.
+    command.downgrade(alembic_config(empty_url), "0003")
+    assert _rows(db, "SELECT id, advice_request_id FROM deadlines ORDER BY id") == [(1, None), (2, None), (3, None),
+                                                                                    (4, 7)]
+    assert _rows(db, "SELECT id, reason, applies_to_kind, advice_request_id FROM exceptions ORDER BY id") == [
+        (1, "missed_appointment", "advice", 7), (2, "personal_circumstances", "final_plan", None),
+        (3, "personal_circumstances", "issue_decision", None), (4, "personal_circumstances", "final_plan", None)]
+    assert _rows(db, "SELECT id, advice_request_id FROM alerts ORDER BY id") == [(1, 7), (2, None)]
+    db.upgrade()
+    assert _rows(db, "SELECT exception_id, deadline_kind FROM exception_limits ORDER BY id") == [
+        (1, "advice"), (2, "final_plan"), (3, "issue_decision"), (4, "final_plan")]
+    with db.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata) == []
+    db.dispose()
+
+
+def test_downgrading_stops_rather_than_lose_an_alert_raised_again(empty_url):
+    from alembic import command
+
+    db = _database_at_0003_with_rows(empty_url)
+    db.upgrade()
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alerts SET closed_at = :now, closed_reason = 'Corrected' WHERE id = 1"),
+                     {"now": NOW})
+        conn.execute(text("INSERT INTO alerts (id, kind, deadline_id, case_id, deadline_kind, rule, due_on, "
+                          "subject_type, subject_id, raised_on, created_at) VALUES (3, 'overdue', 4, 1, 'advice', "
+                          "'R2.1', '2024-11-19', 'advice_request', 7, '2024-11-20', :now)"), {"now": NOW})
+    with pytest.raises(RuntimeError, match="alerted again"):
+        command.downgrade(alembic_config(empty_url), "0003")
+    assert _rows(db, "SELECT id, closed_at IS NULL FROM alerts ORDER BY id") == [(1, False), (2, True), (3, True)]
+    assert _rows(db, "SELECT version_num FROM alembic_version") == [("0004",)]
+    db.dispose()

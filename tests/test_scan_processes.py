@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from casework import operations as ops
+from casework.alerts import close_unjustified, scan
 from casework.core.settings import REPO_ROOT
 from casework.models import Alert, AlertDelivery, Deadline, OutboxMail
 
@@ -89,3 +90,38 @@ def test_two_scans_at_once_raise_each_alert_and_queue_each_digest_once(db, datab
         assert len(deliveries) == len(set(deliveries))
         manager_id = next(m.recipient_id for m in outbox if m.to_address.startswith("manager"))
         assert sum(1 for _, recipient in deliveries if recipient == manager_id) == late
+
+
+def test_two_scans_at_once_alert_again_exactly_once_the_deadlines_whose_alerts_were_closed(db, database_url,
+                                                                                         make_user, settings):
+    """Alerts closed after a correction moved their deadlines: two scans at once raise each of those again once."""
+    _caseload(db, make_user)
+    first = scan.run_scan(db, settings, as_of=AS_OF - dt.timedelta(days=28))
+    with db.transaction() as s:  # as a correction would: the decisions fall due a week after they were alerted
+        moved = list(s.scalars(select(Deadline).join(Alert, Alert.deadline_id == Deadline.id).where(
+            Alert.kind == "overdue", Deadline.kind == "decision_to_assess", Deadline.met_on.is_(None))))
+        for deadline in moved:
+            deadline.due_on = AS_OF - dt.timedelta(days=21)
+        closed = [a for case_id in {d.case_id for d in moved}
+                  for a in close_unjustified(s, case_id, AS_OF - dt.timedelta(days=27), "Corrected request date")]
+    assert moved and len(closed) == len(moved)
+    with db.reading() as s:
+        late = s.scalar(select(func.count()).select_from(Deadline).where(
+            Deadline.met_on.is_(None), Deadline.cancelled_on.is_(None), Deadline.is_duty.is_(True),
+            Deadline.due_on < AS_OF))
+
+    port = _unused_port()
+    processes = [_scan_process(database_url, port) for _ in range(2)]
+    outputs = [p.communicate(timeout=120) for p in processes]
+    for process, (_, stderr) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, stderr
+    summaries = [json.loads(stdout.strip().splitlines()[-1]) for stdout, _ in outputs]
+    assert sum(s["new_alerts"] for s in summaries) == late - (first["new_alerts"] - len(closed))
+
+    with db.reading() as s:
+        standing = list(s.scalars(select(Alert).where(Alert.kind == "overdue", Alert.closed_at.is_(None))))
+        assert len(standing) == late == len({a.deadline_id for a in standing})
+        again = [a for a in standing if a.deadline_id in {d.id for d in moved}]
+        assert sorted(a.deadline_id for a in again) == sorted(d.id for d in moved)
+        assert all(a.raised_on == AS_OF and a.due_on == AS_OF - dt.timedelta(days=21) for a in again)
+        assert s.scalar(select(func.count()).select_from(Alert).where(Alert.closed_at.is_not(None))) == len(closed)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from casework import operations as ops
-from casework.alerts import scan
+from casework.alerts import close_unjustified, scan
 from tests.api.conftest import Api
 
 D = dt.date
@@ -155,3 +155,18 @@ def test_alerts_are_listed_newest_first_and_paged(client, auth_header, db, setti
     page = manager.get("/alerts?per_page=3&page=2").get_json()
     assert (page["total"], page["page"], page["per_page"]) == (4, 2, 3)
     assert [a["id"] for a in page["items"]] == [items[3]["id"]]
+
+
+def test_a_closed_alert_is_left_out_of_every_list_and_cannot_be_acknowledged(client, auth_header, db, people, alerts):
+    nhs, manager = as_user(client, auth_header, people["nhs"]), as_user(client, auth_header, people["manager"])
+    late = next(a for a in listed(manager) if a["advice_request_id"] == alerts["health_late"])
+    assert nhs.post(f"/advice-requests/{alerts['health_late']}/return", {"on": "2024-11-29"}).status_code == 200
+    with db.transaction() as session:  # as a correction recomputing the case will
+        closed = close_unjustified(session, alerts["owned"].id, D(2024, 11, 29), "Recomputed after a correction")
+    assert [a.id for a in closed] == [late["id"]]
+
+    assert late["id"] not in {a["id"] for a in listed(manager)}
+    assert summary(listed(nhs)) == {("due_soon", "advice", alerts["owned"].id, alerts["health_soon"])}
+    assert late["id"] not in {a["id"] for a in listed(as_user(client, auth_header, people["owner"]))}
+    response = manager.post(f"/alerts/{late['id']}/acknowledge")
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"

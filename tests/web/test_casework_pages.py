@@ -271,3 +271,49 @@ def test_an_exception_is_recorded_through_its_form(browser_for, db, new_case):
             ("personal_circumstances", ["final_plan"], None)]
     page = browser.client.get(f"/cases/{case.id}").text
     assert "Exceptional personal circumstances" in page
+
+
+@freeze_time("2025-12-01")
+def test_an_exception_form_ticks_several_time_limits(browser_for, db, new_case):
+    case = new_case(dt.date(2025, 9, 1))
+    operations.agree_to_assess(db, case.id, actor=None, on=dt.date(2025, 9, 15))
+    browser = browser_for("caseworker")
+    form = browser.client.get(f"/cases/{case.id}/events/record_exception").text
+    assert "Time limit it applies to" in form
+    assert form.count('type="checkbox"') == 3  # one box per time limit on the case
+    assert all(f'value="{kind}"' in form for kind in ("decision_to_assess", "issue_decision", "final_plan"))
+    answer = browser.submit(f"/cases/{case.id}/events/record_exception", {
+        "on": date_boxes(20, 11, 2025), "reason": "personal_circumstances",
+        "applies_to": ["issue_decision", "final_plan"], "starts_on": date_boxes(1, 10, 2025),
+        "ends_on": date_boxes(14, 11, 2025), "family_told_on": ["", "", ""], "evidence": ""})
+    assert answer.status_code == 302, error_summary(answer.text)
+    with db.reading() as session:
+        [recorded] = session.get(Case, case.id).exceptions
+        assert [limit.deadline_kind for limit in recorded.limits] == ["issue_decision", "final_plan"]
+    page = browser.client.get(f"/cases/{case.id}").text
+    assert "Covers: Decision whether to issue a plan; Final plan issued (20 weeks)" in page
+
+    nothing = browser.submit(f"/cases/{case.id}/events/record_exception", {
+        "on": date_boxes(20, 11, 2025), "reason": "personal_circumstances", "starts_on": date_boxes(1, 10, 2025),
+        "ends_on": date_boxes(14, 11, 2025), "family_told_on": ["", "", ""], "evidence": ""})
+    assert nothing.status_code == 422
+    assert "Select the time limit the exception applies to" in error_summary(nothing.text)
+
+
+def test_the_dashboard_leaves_out_closed_alerts(browser_for, db, new_case, settings):
+    from casework.alerts import close_unjustified, scan
+
+    with freeze_time("2024-10-20"):
+        case = new_case(dt.date(2024, 9, 2))  # decision whether to assess due 14 October
+        scan.run_scan(db, settings, as_of=dt.date(2024, 10, 15))
+        manager = browser_for("manager")
+
+        def recent_alerts() -> str:
+            page = manager.client.get("/dashboard?year=2024").text
+            return page.split("Recent overdue alerts", 1)[1].split("<h2", 1)[0]
+
+        assert case.reference in recent_alerts()
+        operations.agree_to_assess(db, case.id, actor=None, on=dt.date(2024, 10, 18))
+        with db.transaction() as session:
+            assert len(close_unjustified(session, case.id, dt.date(2024, 10, 18), "Recomputed")) == 1
+        assert case.reference not in recent_alerts()
