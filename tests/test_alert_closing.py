@@ -17,8 +17,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from casework import operations as ops
+from casework.access.audience import alerts_for
 from casework.alerts import close_unjustified, scan
-from casework.alerts.audience import alerts_for
 from casework.core.db import Database
 from casework.models import Alert, Deadline, OutboxMail, User
 

@@ -160,5 +160,7 @@ def test_downgrading_stops_rather_than_lose_an_alert_raised_again(empty_url):
     with pytest.raises(RuntimeError, match="alerted again"):
         command.downgrade(alembic_config(empty_url), "0003")
     assert _rows(db, "SELECT id, closed_at IS NULL FROM alerts ORDER BY id") == [(1, False), (2, True), (3, True)]
-    assert _rows(db, "SELECT version_num FROM alembic_version") == [("0004",)]
+    # the downgrade stopped before undoing 0004 (PostgreSQL rolls the whole downgrade back, SQLite the last step)
+    (version,), = _rows(db, "SELECT version_num FROM alembic_version")
+    assert version >= "0004"
     db.dispose()

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from sqlalchemy import func, select
 
 from casework import operations as ops
+from casework.alerts import scan
+from casework.cases import replay
+from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import CaseworkError, EventNotAllowed
-from casework.models import AuditEntry, Case, Deadline
+from casework.models import Alert, AuditEntry, Case, Deadline
 from tests.support import snapshot
 from workflows import ehcp
 
@@ -32,6 +36,8 @@ FIELDS = {
     "decide_review_outcome": st.fixed_dictionaries({"outcome": st.sampled_from(["maintain", "amend", "cease", "x"])}),
     "cease_plan": st.fixed_dictionaries({"reason": st.integers(0, 10)}),
     "withdraw": st.fixed_dictionaries({"reason": st.just("Family withdrew")}),
+    "void_advice_request": st.fixed_dictionaries({"reason": st.just("Sent to the wrong service")}),
+    "withdraw_exception": st.fixed_dictionaries({"reason": st.just("Recorded in error")}),
     "record_exception": st.fixed_dictionaries({
         "reason": st.sampled_from(["personal_circumstances", "absent_from_area", "missed_appointment"]),
         "starts_on": st.just(START), "ends_on": st.just(START + dt.timedelta(days=40)),
@@ -41,16 +47,18 @@ FIELDS = {
 
 
 VISITED: set[str] = set()
+CORRECTED: list[int] = []  # corrections that went through, across all the walks
 ENDINGS = ("withdraw", "refuse_to_assess", "decide_not_to_issue", "cease_plan")
 
 
-def make_machine(url: str):
+def make_machine(url: str, settings_for_scan: dict):
     class CaseLife(RuleBasedStateMachine):
         """One case; each step fires an event (allowed or not) a random number of days after the last."""
 
         def __init__(self) -> None:
             super().__init__()
             self.db = Database(url)
+            self.settings = settings_for_scan
             self.today = START
 
         @initialize()
@@ -71,10 +79,14 @@ def make_machine(url: str):
             event = data.draw(st.sampled_from(onward)) if pick_allowed and onward else any_event
             on = self.today + dt.timedelta(days=days)
             fields = dict(data.draw(FIELDS.get(event, st.just({}))))
-            if event == "record_advice":
+            if event in ("record_advice", "void_advice_request"):
                 with self.db.reading() as s:
                     ids = [a.id for a in s.get(Case, self.case_id).advice_requests] or [999_999]
                 fields["advice_request_id"] = data.draw(st.sampled_from(ids))
+            if event == "withdraw_exception":
+                with self.db.reading() as s:
+                    ids = [e.id for e in s.get(Case, self.case_id).exceptions] or [999_999]
+                fields["exception_id"] = data.draw(st.sampled_from(ids))
             before = snapshot(self.db, self.case_id)
             state_before = before["case"]["state"]
             try:
@@ -91,6 +103,41 @@ def make_machine(url: str):
             self.audits += 1
             self.today = max(self.today, on)
             VISITED.add(case.state)
+            if data.draw(st.integers(0, 7)) == 0:  # now and then the morning scan raises alerts
+                scan.run_scan(self.db, self.settings, as_of=clock.today())
+
+        @rule(shift=st.integers(-20, 20), data=st.data())
+        def correct(self, shift: int, data) -> None:
+            """A colleague's mistake put right: one entry's date moved. Either the corrected history still
+            holds and the case is rebuilt from it, or the correction is refused and nothing changes."""
+            with self.db.reading() as s:
+                entries = [e for e in replay.effective_history(s, self.case_id)]
+            entry = data.draw(st.sampled_from(entries))
+            on = min(entry.on + dt.timedelta(days=shift), clock.today())
+            before = snapshot(self.db, self.case_id)
+            try:
+                replay.correct_entry(self.db, self.case_id, actor=None, entry_id=entry.id, on=on,
+                                     reason="Keyed with the wrong date")
+            except CaseworkError:
+                assert snapshot(self.db, self.case_id) == before
+                return
+            self.audits += 1
+            CORRECTED.append(entry.id)
+
+        @invariant()
+        def the_history_rebuilds_exactly_this_case(self) -> None:
+            """Replaying the (corrected) history gives exactly the case, its advice, exceptions and deadlines."""
+            with self.db.reading() as s:
+                assert replay.rebuilt_differences(s, self.case_id, self.db.policy) == []
+
+        @invariant()
+        def no_open_alert_stands_on_figures_a_correction_replaced(self) -> None:
+            open_alerts = (select(Alert, Deadline).join(Deadline, Deadline.id == Alert.deadline_id)
+                           .where(Alert.case_id == self.case_id, Alert.closed_at.is_(None)))
+            with self.db.reading() as s:
+                for alert, deadline in s.execute(open_alerts):
+                    assert deadline.superseded_at is None
+                    assert alert.kind != "overdue" or deadline.due_on < alert.raised_on
 
         @invariant()
         def every_change_is_audited_once(self) -> None:
@@ -102,6 +149,7 @@ def make_machine(url: str):
         def deadlines_are_consistent(self) -> None:
             with self.db.reading() as s:
                 for d in s.scalars(select(Deadline).where(Deadline.case_id == self.case_id)):
+                    assert d.superseded_at is None or not d.is_open
                     assert not (d.met_on is not None and d.cancelled_on is not None)
                     assert d.due_on >= d.starts_on
                 if s.get(Case, self.case_id).state in ehcp.TERMINAL_STATES:
@@ -115,9 +163,9 @@ def make_machine(url: str):
     return CaseLife
 
 
-def test_random_event_sequences_keep_the_invariants(database_url):
-    machine = make_machine(database_url)
-    machine.TestCase.settings = settings(max_examples=25, stateful_step_count=30, deadline=None,
+def test_random_event_sequences_keep_the_invariants(database_url, settings):
+    machine = make_machine(database_url, settings)
+    machine.TestCase.settings = hypothesis_settings(max_examples=25, stateful_step_count=30, deadline=None,
                                          suppress_health_check=[HealthCheck.too_slow])
     import freezegun
 
@@ -125,3 +173,4 @@ def test_random_event_sequences_keep_the_invariants(database_url):
         machine.TestCase().runTest()
     # the random walks must really move cases through the workflow, not only collect refusals
     assert len(VISITED) >= 6, VISITED
+    assert len(CORRECTED) >= 5, CORRECTED  # and corrections must really be made, not only refused

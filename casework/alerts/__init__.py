@@ -1,5 +1,6 @@
-"""Alerts: who hears of them (audience), raising them (scan) and closing those no longer justified (closing)."""
+"""Alerts: raising them (scan); who hears of them lives in casework.access.audience, and closing those a
+correction no longer justifies in casework.deadlines.justified (a correction, in the cases room, closes them)."""
 
-from casework.alerts.closing import close_unjustified
+from casework.deadlines.justified import close_unjustified
 
 __all__ = ["close_unjustified"]

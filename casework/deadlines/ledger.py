@@ -53,7 +53,7 @@ class Ledger:
 
     def close_window(self, kind: str) -> None:
         """A family's window that has run its course is met on its last day."""
-        for deadline in open_deadlines(self.case, self._allowed("meet", [kind]), None):
+        for deadline in open_deadlines(self.case, self._allowed("close", [kind]), None):
             deadline.met_on = deadline.due_on
 
     def apply_declared(self, subject: AdviceRequest | None = None) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, and_, case, literal, or_
+from sqlalchemy import ColumnElement, and_, case, exists, literal, or_
 
 from casework.core.policy import Policy
 from casework.law import rules
-from casework.models import Deadline, ExceptionLimit, ExceptionRecord, Subject
+from casework.models import AdviceRequest, Deadline, ExceptionLimit, ExceptionRecord, Subject
+from casework.models.subject import ADVICE_REQUEST
 
 LATE = ("overdue", "met_late")
 
@@ -74,3 +75,11 @@ def excused(deadline: Deadline, current_status: str, exceptions: Iterable[Except
         in_force(e, as_of) and applies_to(e, deadline) and e.starts_on <= ran_until and e.ends_on >= deadline.starts_on
         for e in exceptions
     )
+
+
+def advice_owed() -> ColumnElement[bool]:
+    """Advice still owed, as SQL: not returned, not cancelled, and its deadline not closed by the case taking
+    another path (the same rule as ``casework.operations.outstanding``)."""
+    return and_(AdviceRequest.returned_on.is_(None), AdviceRequest.voided_on.is_(None),
+                exists().where(Deadline.about(ADVICE_REQUEST, AdviceRequest.id), Deadline.cancelled_on.is_(None),
+                               Deadline.superseded_at.is_(None)))

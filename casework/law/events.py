@@ -75,6 +75,8 @@ class EventSpec:
     may_open: tuple[str, ...] = ()
     may_meet: tuple[str, ...] = ()
     may_cancel: tuple[str, ...] = ()
+    # A family's window that this event closes on its last day ("met once closed", not met by the LA).
+    closes: tuple[str, ...] = ()
 
     def field(self, name: str) -> EventField:
         for candidate in self.fields:
@@ -86,9 +88,9 @@ class EventSpec:
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 
-    def may(self, action: Literal["open", "meet", "cancel"]) -> frozenset[str]:
+    def may(self, action: Literal["open", "meet", "cancel", "close"]) -> frozenset[str]:
         declared = {"open": (self.opens, self.may_open), "meet": (self.meets, self.may_meet),
-                    "cancel": (self.cancels, self.may_cancel)}[action]
+                    "cancel": (self.cancels, self.may_cancel), "close": (self.closes, ())}[action]
         return frozenset(declared[0]) | frozenset(declared[1])
 
 
@@ -155,7 +157,7 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
               "the date the final plan was issued", "Record final plan issued",
               fields=(EventField("named_setting", "text", "Named school or setting", "the named school or setting",
                                  required=False, max_length=SHORT_TEXT, hint="Optional"),),
-              opens=("annual_review",), meets=("final_plan",), may_meet=("draft_representations",)),
+              opens=("annual_review",), meets=("final_plan",), closes=("draft_representations",)),
     EventSpec("record_exception", "Record an exception to a time limit", "Exception recorded", "Date recorded",
               "the date the exception is recorded", "Record exception",
               fields=(

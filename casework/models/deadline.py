@@ -86,8 +86,10 @@ class ExceptionRecord(HasSubject, Base):
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[Case] = relationship(back_populates="exceptions")
+    # The limits follow the history: a correction of what the exception names replaces them (the entry that
+    # first named them stays in the history).
     limits: Mapped[list[ExceptionLimit]] = relationship(
-        back_populates="exception", order_by="ExceptionLimit.id", lazy="selectin"
+        back_populates="exception", order_by="ExceptionLimit.id", lazy="selectin", cascade="all, delete-orphan"
     )
 
 

@@ -13,7 +13,7 @@ import difflib
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr, ValidationError, create_model
 from pydantic_core import PydanticCustomError
 
 from casework.core.errors import CaseworkError, Invalid, MalformedInput
@@ -58,8 +58,9 @@ def _annotation(declared: EventField) -> Any:
     if declared.type in ("whole_number", "advice_request", "exception", "year"):
         return WholeNumber
     if declared.type == "limits":
-        return Annotated[str | int | list[str | int], Field(description="a deadline kind or an advice request id, "
-                                                                         "or a list of them")]
+        one = StrictStr | StrictInt  # a true or a null is no time limit
+        return Annotated[one | list[one], Field(description="a deadline kind or an advice request id, or a list "
+                                                            "of them")]
     raise ValueError(declared.type)
 
 

@@ -379,6 +379,17 @@ def document() -> dict[str, Any]:
                 ),
             }
         },
+        "/cases/{case_id}/corrections": {
+            "post": {
+                "summary": "Correct one history entry; the case is recomputed as if it had been right",
+                "operationId": "correctEntry",
+                "parameters": [CASE_ID],
+                "requestBody": _body(_ref("Correction")),
+                "responses": _responses(
+                    "200", _ref("Case"), "The case recomputed", "400", "403", "404", "409", "422"
+                ),
+            }
+        },
         "/cases/{case_id}/history": {
             "get": {
                 "summary": "The case's audit trail, oldest first",

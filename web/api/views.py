@@ -11,9 +11,10 @@ from werkzeug.exceptions import HTTPException
 
 from casework import access as authz
 from casework import accounts, operations
-from casework.cases import casefile
+from casework.cases import casefile, replay
 from casework.core import clock
 from casework.core.errors import CaseworkError, MalformedInput, Unauthenticated
+from casework.deadlines import status as deadline_status
 from casework.models import AdviceRequest, Case, Deadline
 from web import database
 from web.api import bodies, parsing
@@ -128,7 +129,7 @@ def post_event(case_id: int):
 def case_history(case_id: int):
     with database().reading() as session:
         authz.visible_case(session, g.user, case_id)
-        return jsonify(casefile.history(session, case_id))
+        return jsonify(replay.history_view(session, case_id))
 
 
 ADVICE_STATUS_FILTERS = ("outstanding", "returned", "all")
@@ -138,8 +139,8 @@ ADVICE_STATUS_FILTERS = ("outstanding", "returned", "all")
 def list_advice_requests():
     status = parsing.choice_param("status", ADVICE_STATUS_FILTERS, default="all")
     query = authz.advice_requests_query(g.user)
-    if status == "outstanding":
-        query = query.where(AdviceRequest.returned_on.is_(None))
+    if status == "outstanding":  # never a cancelled request, nor one the case's path has closed
+        query = query.where(deadline_status.advice_owed())
     elif status == "returned":
         query = query.where(AdviceRequest.returned_on.is_not(None))
     db = database()

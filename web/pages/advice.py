@@ -14,6 +14,7 @@ from casework import operations
 from casework.cases import casefile
 from casework.core import clock
 from casework.core.errors import CaseworkError
+from casework.deadlines import status as deadline_status
 from casework.models import AdviceRequest
 from web import database
 from web.pages.access import section
@@ -33,7 +34,7 @@ def _with_child(advice: AdviceRequest, row: dict) -> dict:
 def tray():
     db = database()
     today = clock.today()
-    query = authz.advice_requests_query(current_user).where(AdviceRequest.returned_on.is_(None))
+    query = authz.advice_requests_query(current_user).where(deadline_status.advice_owed())
     with db.reading() as session:
         items = [_with_child(a, casefile.advice_dict(a, today, db.policy))
                  for a in session.scalars(query.order_by(AdviceRequest.received_on, AdviceRequest.id))]

@@ -11,8 +11,9 @@ of work), so the closing and the change that caused it commit or roll back toget
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from casework.core import clock
@@ -36,18 +37,21 @@ def still_justified(alert: Alert, deadline: Deadline, as_of: dt.date) -> bool:
     return True
 
 
-def close_unjustified(session: Session, case_id: int, as_of: dt.date, reason: str) -> list[Alert]:
+def close_unjustified(session: Session, case_id: int, as_of: dt.date, reason: str,
+                      deadline_ids: Collection[int] | None = None) -> list[Alert]:
     """Close the case's open alerts whose deadline no longer justifies them; returns the alerts closed.
 
     ``reason`` says why, in words a manager reading the record later understands (for example "Correction
-    of the request date"); it is kept on each alert closed.
+    of the request date"); it is kept on each alert closed. ``deadline_ids`` limits the look to the deadlines
+    a correction touched: an alert on a deadline met in the ordinary way stays as the record it is.
     """
     reason = reason.strip()
     if not reason or len(reason) > CLOSED_REASON_MAX:
         raise ValueError(f"the reason for closing alerts must be 1 to {CLOSED_REASON_MAX} characters")
     rows = session.execute(
         select(Alert, Deadline).join(Deadline, Deadline.id == Alert.deadline_id)
-        .where(Alert.case_id == case_id, Alert.closed_at.is_(None))
+        .where(Alert.case_id == case_id, Alert.closed_at.is_(None),
+               Alert.deadline_id.in_(list(deadline_ids)) if deadline_ids is not None else true())
         .order_by(Alert.id).with_for_update(of=Alert)
     ).all()
     now = clock.now()
