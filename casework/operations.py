@@ -4,11 +4,11 @@ Callers (the API, the pages, the CLI, the scheduler, imports) import operations 
 finds them all in one place; each lives in the room of its concept.
 """
 
+from casework.cases.child import MAX_AGE_AT_REQUEST
 from casework.cases.operations import (
     CEASE_REASONS,
     EVENT_OPERATIONS,
     LA_ASSESSMENT_KINDS,
-    MAX_AGE_AT_REQUEST,
     agree_to_assess,
     cease_plan,
     create_case,

@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from casework import audit
 from casework.accounts import organisation_named
+from casework.cases import child
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import Conflict, EventNotAllowed, Invalid, NotFound
@@ -36,7 +37,6 @@ from casework.models import (
 )
 from workflows import ehcp
 
-MAX_AGE_AT_REQUEST = 25  # EHC plans cover 0 to 25
 LA_ASSESSMENT_KINDS = ("decision_to_assess", "issue_decision", "final_plan")
 CEASE_REASONS = range(1, 10)  # SEN2 cease reasons 1-9
 
@@ -172,29 +172,36 @@ def _owner(actor: User | None, assigned_caseworker_id: int | None) -> int | None
     return actor.id if actor is not None and actor.role == "caseworker" else None
 
 
-def create_case(db: Database, *, actor: User | None, given_name: str, family_name: str, date_of_birth: dt.date,
-                received_on: dt.date, requested_by: str, primary_need: str | None = None,
-                assigned_caseworker_id: int | None = None) -> Case:
-    """A request for an EHC needs assessment received: T0, which starts the 6, 16 and 20-week clocks."""
-    given_name = _require_text(given_name, "child.given_name", "the child's given name")
-    family_name = _require_text(family_name, "child.family_name", "the child's family name")
+def create_case(db: Database, *, actor: User | None, given_name: str | None = None, family_name: str | None = None,
+                date_of_birth: dt.date | None = None, received_on: dt.date, requested_by: str,
+                primary_need: str | None = None, assigned_caseworker_id: int | None = None,
+                person_id: int | None = None) -> Case:
+    """A request for an EHC needs assessment received: T0, which starts the 6, 16 and 20-week clocks.
+
+    The child is named by their details (a new person is recorded) or by ``person_id`` (a child already
+    known, who must not have another request open).
+    """
+    if person_id is not None and (given_name, family_name, date_of_birth) != (None, None, None):
+        raise Invalid("Give either the child's details or the child already known, not both.",
+                      code="child_and_person", field="person_id")
+    details = child.checked_details(given_name, family_name, date_of_birth) if person_id is None else None
     _require_choice(requested_by, REQUESTERS, "requested_by", "Who made the request")
     if primary_need is not None:
         _require_choice(primary_need, PRIMARY_NEEDS, "child.primary_need", "Primary need (SEN2 code)")
     if received_on > clock.today():
         raise Invalid(f"The request date {received_on.isoformat()} is in the future.", code="date_in_future",
                       field="received_on")
-    if date_of_birth > received_on:
-        raise Invalid("The child's date of birth is after the request date.", code="birth_after_request",
-                      field="child.date_of_birth")
-    if clock.months_after(date_of_birth, 12 * (MAX_AGE_AT_REQUEST + 1)) <= received_on:
-        raise Invalid(f"The young person was {MAX_AGE_AT_REQUEST + 1} or older on the request date; EHC plans "
-                      "cover ages 0 to 25.", code="too_old", field="child.date_of_birth")
+    if details is not None:
+        child.check_age(details[2], received_on)
     policy = db.policy
     with db.transaction() as session:
+        if details is not None:
+            person = child.new_child(session, actor, *details)
+        else:
+            assert person_id is not None
+            person = child.known_child(session, person_id, received_on)
         case = Case(
-            reference=f"pending-{uuid.uuid4().hex}", state=ehcp.INITIAL,
-            child_given_name=given_name, child_family_name=family_name, child_date_of_birth=date_of_birth,
+            reference=f"pending-{uuid.uuid4().hex}", state=ehcp.INITIAL, person=person,
             primary_need=primary_need, received_on=received_on, requested_by=requested_by,
             last_event_on=received_on, assigned_caseworker_id=_owner(actor, assigned_caseworker_id),
             deadlines=[], advice_requests=[], exceptions=[],  # loaded, so the returned case carries them
