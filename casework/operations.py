@@ -29,6 +29,7 @@ from casework.cases.operations import (
     set_phase_transfer,
     withdraw,
 )
+from casework.people.operations import update_person
 
 __all__ = [
     "CEASE_REASONS",
@@ -53,5 +54,6 @@ __all__ = [
     "request_advice",
     "return_advice",
     "set_phase_transfer",
+    "update_person",
     "withdraw",
 ]

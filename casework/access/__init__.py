@@ -7,10 +7,12 @@ never use answers 403.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Select, select
 
 from casework.core.errors import Forbidden
-from casework.models import AdviceRequest, Case, User
+from casework.models import AdviceRequest, Case, Person, User
 
 CASE_ROLES = frozenset({"caseworker", "manager"})
 CASE_WRITE_ROLES = frozenset({"caseworker", "manager"})
@@ -36,3 +38,26 @@ def advice_requests_query(user: User) -> Select[tuple[AdviceRequest]]:
     if user.role == "adviser":
         query = query.where(AdviceRequest.organisation_id == (user.organisation_id or -1))
     return query
+
+
+# What of a child's record an adviser sees: enough to know whose advice it is and where they are, no more
+# (no address, no family, no ethnicity, no other requests).
+ADVISER_PERSON_FIELDS = ("id", "given_name", "family_name", "date_of_birth", "nhs_number", "current_setting")
+
+
+def people_query(user: User) -> Select[tuple[Person]]:
+    """Staff see every child; an adviser only a child on whose case their organisation was asked for advice."""
+    if user.role == "adviser":
+        asked = (select(AdviceRequest.id).join(Case, Case.id == AdviceRequest.case_id)
+                 .where(Case.person_id == Person.id, AdviceRequest.organisation_id == (user.organisation_id or -1))
+                 .exists())
+        return select(Person).where(asked)
+    require(user, CASE_ROLES, "see children's records")
+    return select(Person)
+
+
+def person_facts(user: User, person: dict[str, Any]) -> dict[str, Any]:
+    """The part of a person's record (as casework.people.profile shows it) that this user may see."""
+    if user.role == "adviser":
+        return {name: person[name] for name in ADVISER_PERSON_FIELDS}
+    return person

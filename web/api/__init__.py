@@ -1,6 +1,7 @@
 """The JSON API of the public contract, under /api/v1."""
 
 import web.api.alerts  # noqa: F401  (registers the alert routes on api)
+import web.api.people  # noqa: F401  (registers the people routes on api)
 from web.api import reports  # noqa: F401  (registers the report routes on api)
 from web.api.views import api
 
