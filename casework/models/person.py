@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, orm
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, orm
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.models.base import Base, created_at_column
@@ -27,7 +27,11 @@ _ONE_SETTING = ("(CASE WHEN setting_urn IS NULL THEN 0 ELSE 1 END) + (CASE WHEN 
 
 class Person(Base):
     __tablename__ = "people"
-    __table_args__ = (CheckConstraint(_ONE_SETTING, name="one_current_setting"),)
+    __table_args__ = (
+        CheckConstraint(_ONE_SETTING, name="one_current_setting"),
+        # A list of people, family name first, is a LIMIT over this index rather than a sort of everyone.
+        Index("ix_people_family_name_given_name", "family_name", "given_name", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(nullable=False)

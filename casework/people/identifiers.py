@@ -158,6 +158,7 @@ def code(value: str | None, codes: Mapping[str, str], field: str, what: str) -> 
     for known in codes:
         if known.lower() == given.lower():
             return known
+    given = given if len(given) <= 20 else given[:20] + "..."
     if len(codes) > 12:
         examples = ", ".join(f"{c} ({label})" for c, label in list(codes.items())[:2])
         raise Invalid(f"{given} is not a code for {what}: use one of the DfE codes, such as {examples}.",

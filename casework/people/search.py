@@ -64,7 +64,7 @@ def find(session: Session, query: Select[tuple[Person]], filters: Filters, page:
     """One page of the matching people, family name first, each with their cases; and how many match in all."""
     found = matching(query, filters)
     total = session.scalar(select(func.count()).select_from(found.order_by(None).subquery())) or 0
-    people = list(session.scalars(found.order_by(func.lower(Person.family_name), func.lower(Person.given_name),
-                                                 Person.id).limit(per_page).offset((page - 1) * per_page)))
+    people = list(session.scalars(found.order_by(Person.family_name, Person.given_name, Person.id)
+                                  .limit(per_page).offset((page - 1) * per_page)))
     cases = profile.cases_of(session, [p.id for p in people])
     return [profile.summary(p, cases[p.id]) for p in people], total

@@ -51,6 +51,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_people_date_of_birth'), ['date_of_birth'], unique=False)
+        batch_op.create_index('ix_people_family_name_given_name', ['family_name', 'given_name', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_people_nhs_number'), ['nhs_number'], unique=False)
         batch_op.create_index(batch_op.f('ix_people_postcode'), ['postcode'], unique=False)
         batch_op.create_index(batch_op.f('ix_people_upn'), ['upn'], unique=False)
@@ -133,5 +134,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_people_upn'))
         batch_op.drop_index(batch_op.f('ix_people_postcode'))
         batch_op.drop_index(batch_op.f('ix_people_nhs_number'))
+        batch_op.drop_index('ix_people_family_name_given_name')
         batch_op.drop_index(batch_op.f('ix_people_date_of_birth'))
     op.drop_table('people')

@@ -286,7 +286,7 @@ def _schemas() -> dict[str, Any]:
         "CaseSummary": {
             "type": "object",
             "properties": summary_props,
-            "required": ["id", "reference", "state", "child", "received_on"],
+            "required": ["id", "reference", "state", "person_id", "child", "received_on"],
         },
         "Case": case,
         "Deadline": deadline,
