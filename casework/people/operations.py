@@ -31,10 +31,11 @@ from casework.models.person import (
     NAME_LENGTH,
     RELATIONSHIP_LENGTH,
 )
-from casework.people import identifiers
+from casework.people import identifiers, profile
 
 REASON_LENGTH = 1000
 SETTING_KINDS = ("urn", "ukprn", "sen_setting")
+SETTING_COLUMNS = frozenset({"setting_urn", "setting_ukprn", "sen_setting"})
 # Identifiers that name one child only: a second person with the same one is a typing error or a duplicate.
 UNIQUE_IDENTIFIERS = {"upn": "unique pupil number (UPN)", "uln": "unique learner number (ULN)",
                       "nhs_number": "NHS number"}
@@ -203,7 +204,11 @@ def update_person(db: Database, person_id: int, *, actor: User | None, reason: s
             if expected_version is not None and person.version != expected_version:
                 raise Conflict("Someone else changed this child's details while you were working on them. "
                                "Reload them and try again.")
+            setting_before = profile.current_setting(person)
             changed = _changes(person, person_fields)
+            if changed.keys() & SETTING_COLUMNS:  # recorded as the contract names it, not column by column
+                changed = {k: v for k, v in changed.items() if k not in SETTING_COLUMNS}
+                changed["current_setting"] = {"before": setting_before, "after": profile.current_setting(person)}
             _check_date_of_birth(session, person)
             _check_unique(session, person, changed)
             entries: list[tuple[str, Contact | None, dict[str, Any]]] = []

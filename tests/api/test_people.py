@@ -253,6 +253,8 @@ def test_every_detail_of_the_contract_can_be_recorded_and_read_back(api):
         "current_setting": {"urn": "123456"}}
     person = change(api, person_id, reason="Now home educated", current_setting={"sen_setting": "EHE"})
     assert person["current_setting"] == {"sen_setting": "EHE"}
+    assert history_of(api, person_id)[-1]["changes"] == {
+        "current_setting": {"before": {"urn": "123456"}, "after": {"sen_setting": "EHE"}}}
     both = api.patch(f"/people/{person_id}",
                      {"reason": "x", "current_setting": {"urn": "123456", "sen_setting": "EHE"}})
     assert (both.status_code, both.get_json()["error"]["code"]) == (422, "one_setting")
