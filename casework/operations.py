@@ -4,11 +4,11 @@ Callers (the API, the pages, the CLI, the scheduler, imports) import operations 
 finds them all in one place; each lives in the room of its concept.
 """
 
+from casework.cases.child import MAX_AGE_AT_REQUEST
 from casework.cases.operations import (
     CEASE_REASONS,
     EVENT_OPERATIONS,
     LA_ASSESSMENT_KINDS,
-    MAX_AGE_AT_REQUEST,
     advice_on_case,
     agree_to_assess,
     allowed_events,
@@ -40,6 +40,7 @@ from casework.cases.operations import (
     withdraw,
     withdraw_exception,
 )
+from casework.people.operations import update_person
 
 __all__ = [
     "exception_on_case",
@@ -75,5 +76,6 @@ __all__ = [
     "request_advice",
     "return_advice",
     "set_phase_transfer",
+    "update_person",
     "withdraw",
 ]

@@ -1,4 +1,10 @@
-"""Alembic environment: migrations run against the URL the ehcp CLI passes in."""
+"""Alembic environment: migrations run against the URL the ehcp CLI passes in.
+
+On SQLite a migration that changes a column rebuilds the table (copy, drop, rename). A table other tables
+refer to (cases, say) cannot be dropped while SQLite enforces foreign keys, and the pragma that turns
+enforcement off is ignored inside a transaction, so it is turned off on the connection before any migration
+begins; each migration then checks, before its transaction commits, that it left every reference whole.
+"""
 
 from __future__ import annotations
 

@@ -14,7 +14,18 @@ from sqlalchemy import func, select
 from casework import accounts
 from casework.core.db import Database
 from casework.imports import demo
-from casework.models import ADVICE_TYPES, AdviceRequest, AuditEntry, Case, Deadline, ExceptionRecord, Organisation, User
+from casework.models import (
+    ADVICE_TYPES,
+    AdviceRequest,
+    AuditEntry,
+    Case,
+    Contact,
+    Deadline,
+    ExceptionRecord,
+    Organisation,
+    Person,
+    User,
+)
 from casework.reporting import timeliness as reports
 from tests.conftest import ENGINE
 from tests.support import postgres_database
@@ -42,7 +53,8 @@ def test_no_planned_event_is_in_the_future_or_before_two_years_ago():
 def _counts(db: Database) -> dict[str, int]:
     with db.reading() as s:
         return {model.__name__: s.scalar(select(func.count()).select_from(model))
-                for model in (User, Organisation, Case, AuditEntry, AdviceRequest, Deadline, ExceptionRecord)}
+                for model in (User, Organisation, Case, Person, Contact, AuditEntry, AdviceRequest, Deadline,
+                              ExceptionRecord)}
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +160,25 @@ def test_every_case_was_made_by_audited_events_and_none_is_dated_in_the_future(l
         assert entries[-1].state_after == case.state and entries[-1].version_after == case.version
         assert all(e.on is not None and case.received_on <= e.on <= TODAY for e in entries)
         assert [e.on for e in entries] == sorted(e.on for e in entries)
+
+
+def test_each_child_is_a_person_with_one_or_two_parents_who_can_be_reached(loaded):
+    db, _ = loaded
+    with db.reading() as s:
+        cases = list(s.scalars(select(Case)))
+        people = {p.id: p for p in s.scalars(select(Person))}
+        reasons = list(s.scalars(select(AuditEntry.fields).where(AuditEntry.event == "contact_added")))
+        contacts = s.scalar(select(func.count()).select_from(Contact))
+    assert len(people) == len(cases) == len({c.person_id for c in cases})  # a request each: no child twice
+    for case in cases:
+        family = people[case.person_id].contacts
+        assert 1 <= len(family) <= 2 and all(c.parental_responsibility for c in family)
+        for contact in family:
+            reachable = {"email": contact.email, "phone": contact.phone, "text": contact.phone, "letter": True}
+            assert reachable[contact.preferred_contact], contact.preferred_contact
+    assert contacts > len(cases) * 1.3  # many children have two
+    assert {"email", "phone", "text", "letter"} == {c.preferred_contact for p in people.values() for c in p.contacts}
+    assert reasons and all(r["reason"] == demo.FAMILY_DETAILS_REASON for r in reasons)
 
 
 def test_loading_again_adds_nothing(loaded):

@@ -35,7 +35,17 @@ from casework.core.policy import Policy
 from casework.core.settings import REPO_ROOT
 from casework.jobs import scheduler
 from casework.law import rules
-from casework.models import AdviceRequest, Alert, AlertDelivery, AuditEntry, Case, Deadline, OutboxMail, User
+from casework.models import (
+    AdviceRequest,
+    Alert,
+    AlertDelivery,
+    AuditEntry,
+    Case,
+    Deadline,
+    OutboxMail,
+    Person,
+    User,
+)
 
 DAY = dt.timedelta(days=1)
 PROCESS_TIMEOUT = 120  # seconds; generous for a shared two-core machine, never a measure of speed
@@ -68,8 +78,9 @@ def _requests_through_operations(db: Database, owner: User, today: dt.date) -> N
 def _bulk_requests(db: Database, owner: User, today: dt.date, count: int) -> None:
     """``count`` requests received over the last 400 days that nobody has acted on yet, inserted in bulk.
 
-    Each gets exactly the rows ops.create_case would write (the case, its three assessment deadlines by the
-    same rules, the audit entry), which the first one, made through create_case itself, proves.
+    Each gets exactly the rows ops.create_case would write (the child's person and the entry recording them,
+    the case, its three assessment deadlines by the same rules, the case's audit entry), which the first one,
+    made through create_case itself, proves.
     """
     model = ops.create_case(db, actor=owner, given_name="Model", family_name="Request",
                             date_of_birth=dt.date(2016, 1, 1), received_on=today - 400 * DAY, requested_by="parent")
@@ -90,24 +101,31 @@ def _bulk_requests(db: Database, owner: User, today: dt.date, count: int) -> Non
 
     with db.transaction() as s:
         first = (s.scalar(select(func.max(Case.id))) or 0) + 1
+        first_person = (s.scalar(select(func.max(Person.id))) or 0) + 1
         audit = s.scalars(select(AuditEntry).where(AuditEntry.case_id == model.id)).one()
-        cases, deadlines, entries = [], [], []
+        people, cases, deadlines, entries = [], [], [], []
         for n in range(count):
-            case_id, received = first + n, today - (n % 400) * DAY
+            case_id, person_id, received = first + n, first_person + n, today - (n % 400) * DAY
+            people.append({"id": person_id, "version": 1, "given_name": "Bulk", "family_name": f"Request{n}",
+                           "date_of_birth": dt.date(2012, 1, 1) + n % 2000 * DAY})
+            entries.append({"case_id": None, "person_id": person_id, "actor_id": owner.id, "actor": owner.username,
+                            "event": "person_added", "on": None, "fields": {"changes": {}}, "state_before": None,
+                            "state_after": None, "version_after": None})
             cases.append({"id": case_id, "reference": f"{db.policy.reference_prefix}-{received.year}-{case_id:06d}",
-                          "state": model.state, "version": model.version, "child_given_name": "Bulk",
-                          "child_family_name": f"Request{n}",
-                          "child_date_of_birth": dt.date(2012, 1, 1) + n % 2000 * DAY,
+                          "state": model.state, "version": model.version, "person_id": person_id,
                           "primary_need": "ASD", "received_on": received, "requested_by": "parent",
                           "assigned_caseworker_id": owner.id, "last_event_on": received})
             deadlines += deadlines_for(case_id, received)
-            entries.append({"case_id": case_id, "actor_id": owner.id, "actor": owner.username, "event": audit.event,
+            entries.append({"case_id": case_id, "person_id": None, "actor_id": owner.id, "actor": owner.username,
+                            "event": audit.event,
                             "on": received, "fields": audit.fields, "state_before": None,
                             "state_after": audit.state_after, "version_after": audit.version_after})
+        s.execute(insert(Person), people)
         s.execute(insert(Case), cases)
         s.execute(insert(Deadline), deadlines)
         s.execute(insert(AuditEntry), entries)
         if db.dialect == "postgresql":  # explicit ids: move the sequence past them, as inserts would have
+            s.execute(text("SELECT setval(pg_get_serial_sequence('people', 'id'), (SELECT max(id) FROM people))"))
             s.execute(text("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))"))
 
 

@@ -8,11 +8,13 @@ case exists by guessing numbers. A whole area a role may never use answers 403.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from casework.core.errors import Forbidden, NotFound
-from casework.models import AdviceRequest, Case, User
+from casework.models import AdviceRequest, Case, Person, User
 
 CASE_ROLES = frozenset({"caseworker", "manager"})
 CASE_WRITE_ROLES = frozenset({"caseworker", "manager"})
@@ -54,3 +56,26 @@ def visible_advice_request(session: Session, user: User, advice_request_id: int)
     if advice is None:
         raise NotFound(f"There is no advice request {advice_request_id}.")
     return advice
+
+
+# What of a child's record an adviser sees: enough to know whose advice it is and where they are, no more
+# (no address, no family, no ethnicity, no other requests).
+ADVISER_PERSON_FIELDS = ("id", "given_name", "family_name", "date_of_birth", "nhs_number", "current_setting")
+
+
+def people_query(user: User) -> Select[tuple[Person]]:
+    """Staff see every child; an adviser only a child on whose case their organisation was asked for advice."""
+    if user.role == "adviser":
+        asked = (select(AdviceRequest.id).join(Case, Case.id == AdviceRequest.case_id)
+                 .where(Case.person_id == Person.id, AdviceRequest.organisation_id == (user.organisation_id or -1))
+                 .exists())
+        return select(Person).where(asked)
+    require(user, CASE_ROLES, "see children's records")
+    return select(Person)
+
+
+def person_facts(user: User, person: dict[str, Any]) -> dict[str, Any]:
+    """The part of a person's record (as casework.people.profile shows it) that this user may see."""
+    if user.role == "adviser":
+        return {name: person[name] for name in ADVISER_PERSON_FIELDS}
+    return person

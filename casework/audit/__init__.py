@@ -1,4 +1,4 @@
-"""Writing the audit trail; every change to a case goes through here in the same transaction."""
+"""Writing the audit trail; every change to a case or a person goes through here in the same transaction."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from casework.models import AuditEntry, Case, User
+from casework.models import AuditEntry, Case, Person, User
 
 SYSTEM_ACTOR = "system"
 
@@ -20,9 +20,11 @@ def jsonable(value: Any) -> Any:
 
 
 def record(session: Session, *, case: Case | None, actor: User | None, event: str, on: dt.date | None,
-           fields: dict[str, Any], state_before: str | None, state_after: str | None) -> AuditEntry:
+           fields: dict[str, Any], state_before: str | None, state_after: str | None,
+           person: Person | None = None) -> AuditEntry:
     entry = AuditEntry(
         case_id=case.id if case is not None else None,
+        person_id=person.id if person is not None else None,
         actor_id=actor.id if actor is not None else None,
         actor=actor.username if actor is not None else SYSTEM_ACTOR,
         event=event,

@@ -61,12 +61,15 @@ def exception_dict(e: ExceptionRecord, as_of: dt.date) -> dict[str, Any]:
 
 
 def child_dict(case: Case) -> dict[str, Any]:
-    return {"given_name": case.child_given_name, "family_name": case.child_family_name,
-            "date_of_birth": _iso(case.child_date_of_birth), "primary_need": case.primary_need}
+    """The child as the person record has them now, with the need recorded on this request."""
+    person = case.person
+    return {"given_name": person.given_name, "family_name": person.family_name,
+            "date_of_birth": _iso(person.date_of_birth), "primary_need": case.primary_need}
 
 
 def case_summary(case: Case) -> dict[str, Any]:
-    return {"id": case.id, "reference": case.reference, "state": case.state, "child": child_dict(case),
+    return {"id": case.id, "reference": case.reference, "state": case.state, "person_id": case.person_id,
+            "child": child_dict(case),
             "received_on": _iso(case.received_on), "requested_by": case.requested_by, "version": case.version}
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework import audit
-from casework.cases import limits
+from casework.cases import child, limits
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import Conflict, EventNotAllowed, Invalid, MalformedInput, NotFound
@@ -38,7 +38,6 @@ from casework.models import AdviceRequest, Case, ExceptionLimit, ExceptionRecord
 from casework.organisations import organisation_named
 from workflows import ehcp
 
-MAX_AGE_AT_REQUEST = 25  # EHC plans cover 0 to 25
 LA_ASSESSMENT_KINDS = ASSESSMENT_KINDS
 CEASE_REASONS = codes.CEASE_REASONS
 
@@ -273,12 +272,6 @@ def _owner(actor: User | None, assigned_caseworker_id: int | None) -> int | None
     return actor.id if actor is not None and actor.role == "caseworker" else None
 
 
-def _require_text(value: str | None, field: str, what: str) -> str:
-    if value is None or not str(value).strip():
-        raise Invalid(f"Enter {what}.", code="required", field=field)
-    return str(value).strip()
-
-
 def _require_choice(value: Any, choices: dict[Any, str], field: str, what: str) -> None:
     if value not in choices:
         raise Invalid(f"{what} must be one of: {', '.join(map(str, choices.values()))}.", code="invalid_choice",
@@ -302,24 +295,31 @@ def start_case(case: Case, received_on: dt.date, policy: Policy) -> None:
         open_deadline(case, kind, received_on, policy)
 
 
-def create_case(db: Database, *, actor: User | None, given_name: str, family_name: str, date_of_birth: dt.date,
-                received_on: dt.date, requested_by: str, primary_need: str | None = None,
-                assigned_caseworker_id: int | None = None, uow: Session | None = None) -> Case:
-    """A request for an EHC needs assessment received: T0, which starts the 6, 16 and 20-week clocks."""
-    given_name = _require_text(given_name, "child.given_name", "the child's given name")
-    family_name = _require_text(family_name, "child.family_name", "the child's family name")
+def create_case(db: Database, *, actor: User | None, given_name: str | None = None, family_name: str | None = None,
+                date_of_birth: dt.date | None = None, received_on: dt.date, requested_by: str,
+                primary_need: str | None = None, assigned_caseworker_id: int | None = None,
+                person_id: int | None = None, uow: Session | None = None) -> Case:
+    """A request for an EHC needs assessment received: T0, which starts the 6, 16 and 20-week clocks.
+
+    The child is named by their details (a new person is recorded) or by ``person_id`` (a child already
+    known, who must not have another request open).
+    """
+    if person_id is not None and (given_name, family_name, date_of_birth) != (None, None, None):
+        raise Invalid("Give either the child's details or the child already known, not both.",
+                      code="child_and_person", field="person_id")
+    details = child.checked_details(given_name, family_name, date_of_birth) if person_id is None else None
     check_request(requested_by=requested_by, primary_need=primary_need, received_on=received_on)
-    if date_of_birth > received_on:
-        raise Invalid("The child's date of birth is after the request date.", code="birth_after_request",
-                      field="child.date_of_birth")
-    if clock.months_after(date_of_birth, 12 * (MAX_AGE_AT_REQUEST + 1)) <= received_on:
-        raise Invalid(f"The young person was {MAX_AGE_AT_REQUEST + 1} or older on the request date; EHC plans "
-                      "cover ages 0 to 25.", code="too_old", field="child.date_of_birth")
+    if details is not None:
+        child.check_age(details[2], received_on)
     policy = db.policy
     with unit_of_work(db, uow) as session:
+        if details is not None:
+            person = child.new_child(session, actor, *details)
+        else:
+            assert person_id is not None
+            person = child.known_child(session, person_id, received_on)
         case = Case(
-            reference=f"pending-{uuid.uuid4().hex}",
-            child_given_name=given_name, child_family_name=family_name, child_date_of_birth=date_of_birth,
+            reference=f"pending-{uuid.uuid4().hex}", person=person,
             primary_need=primary_need, requested_by=requested_by,
             assigned_caseworker_id=_owner(actor, assigned_caseworker_id),
             deadlines=[], advice_requests=[], exceptions=[],  # loaded, so the returned case carries them

@@ -6,6 +6,9 @@ one the service itself made. The mix is modelled on the national picture (statut
 primary needs in the January 2025 proportions, a little under half of new plans within 20 weeks, advice
 that is sometimes late and sometimes still outstanding, and a handful of recorded exceptions.
 
+Each child is a person with one or two parents or carers who hold parental responsibility, each with a
+preferred way of being reached, recorded through ``casework.people`` as a caseworker would from the request form.
+
 The caseload is planned first, as plain data (``plan_caseload``), from a seeded random generator and today's
 date; loading then replays it. The same seed on the same day gives the same caseload. Loading is refused
 once the demo users exist, so running it twice adds nothing.
@@ -112,6 +115,16 @@ WITHDRAWAL_REASONS = (
     "The young person no longer wishes to continue.",
     "The school withdrew its request after agreeing a support plan with the family.",
 )
+PARENT_NAMES = {
+    "Mother": ("Sarah", "Fatima", "Agnieszka", "Grace", "Emma", "Nadia", "Chloe", "Abena", "Mei", "Siobhan",
+               "Priya", "Rachel", "Amina", "Joanne", "Olga"),
+    "Father": ("James", "Imran", "Piotr", "Daniel", "Kofi", "David", "Ahmed", "Wei", "Liam", "Rajesh", "Mark",
+               "Tunde", "Gareth", "Stefan", "Omar"),
+}
+CARERS = (("Grandmother (special guardian)", "Patricia"), ("Foster carer", "Helen"), ("Aunt (kinship carer)", "Leila"))
+INTERPRETED = ("Polish", "Urdu", "Bengali", "Arabic", "Romanian", "Somali", "Portuguese")
+DEMO_POSTCODES = ("NB1 2AB", "NB1 4HX", "NB2 7QD", "NB3 1LT", "NB4 9RW", "NB5 3EN", "NB6 8JU")
+FAMILY_DETAILS_REASON = "Family details from the request form."
 EXCEPTION_EVIDENCE = {
     "personal_circumstances": "Letter from the family's GP about a period of serious illness in the family.",
     "absent_from_area": "The family told us they would be abroad; dates confirmed by email.",
@@ -144,6 +157,8 @@ class CaseScript:
     received_on: dt.date
     steps: list[tuple[dt.date, str, dict[str, Any], bool]]
     state: str  # the state the case reaches once every step is recorded
+    postcode: str | None = None
+    contacts: list[dict[str, Any]] = field(default_factory=list)  # the parents or carers, as people takes them
 
 
 def _quota(shares: dict[str, float], total: int) -> list[str]:
@@ -361,9 +376,39 @@ def _while_health_advice_overdue(steps: Sequence[Step], spans: list[tuple[int, i
             if max(start, overdue_from) <= min(end, returned - 1)]
 
 
+def _reached(rng: random.Random, given: str, family: str) -> dict[str, Any]:
+    """A parent's email and phone (from the ranges kept for fiction) and the way they prefer, which they have."""
+    handle = "".join(ch for ch in f"{given}.{family}".lower() if ch.isalnum() or ch == ".")
+    details: dict[str, Any] = {"email": f"{handle}@example.com", "phone": f"07700 900{rng.randint(0, 999):03d}"}
+    if rng.random() < 0.25:
+        details["email"] = None
+    preferred = rng.choices(("email", "phone", "text", "letter"), (45, 25, 20, 10))[0]
+    details["preferred_contact"] = "phone" if preferred == "email" and details["email"] is None else preferred
+    return details
+
+
+def _family(rng: random.Random, family_name: str) -> list[dict[str, Any]]:
+    """One or two parents or carers with parental responsibility; a few ask for an interpreter."""
+    if rng.random() < 0.06:
+        relationship, given = rng.choice(CARERS)
+        carers = [(relationship, given, rng.choice(FAMILY_NAMES))]
+    else:
+        first = rng.choices(("Mother", "Father"), (75, 25))[0]
+        carers = [(first, rng.choice(PARENT_NAMES[first]), family_name)]
+        if rng.random() < 0.55:
+            second = "Father" if first == "Mother" else "Mother"
+            carers.append((second, rng.choice(PARENT_NAMES[second]),
+                           family_name if rng.random() < 0.7 else rng.choice(FAMILY_NAMES)))
+    language = rng.choice(INTERPRETED) if rng.random() < 0.07 else None
+    return [{"name": f"{given} {family}", "relationship": relationship, "parental_responsibility": True,
+             "interpreter_language": language, **_reached(rng, given, family)}
+            for relationship, given, family in carers]
+
+
 def plan_caseload(seed: int = 2014, today: dt.date | None = None, cases: int = DEMO_CASES) -> list[CaseScript]:
     """The demo caseload as data: the same seed and day always give the same cases, oldest request first."""
     rng = random.Random(seed)
+    families = random.Random(f"families-{seed}")  # its own stream, so the cases are the same with or without
     today = today or clock.today()
     scale = {state: n * cases / DEMO_CASES for state, n in STATE_MIX.items()}
     targets, needs = _quota(scale, cases), _quota(NATIONAL_NEEDS, cases)
@@ -389,10 +434,12 @@ def plan_caseload(seed: int = 2014, today: dt.date | None = None, cases: int = D
         steps = [s for s in steps if s.day <= cut]
         steps = sorted(steps + _exceptions(rng, steps, received, cut), key=lambda s: s.day)
         setting = next(name for upto, name in SETTINGS_BY_AGE if age < upto)
+        given_name, family_name = rng.choice(GIVEN_NAMES), rng.choice(FAMILY_NAMES)
         scripts.append(CaseScript(
-            given_name=rng.choice(GIVEN_NAMES), family_name=rng.choice(FAMILY_NAMES), date_of_birth=born,
+            given_name=given_name, family_name=family_name, date_of_birth=born,
             primary_need=need, requested_by=requested_by, received_on=received,
             steps=[_dated(received, s, setting, today) for s in steps], state=target,
+            postcode=families.choice(DEMO_POSTCODES), contacts=_family(families, family_name),
         ))
     return sorted(scripts, key=lambda s: s.received_on)
 
@@ -410,6 +457,8 @@ def _record(db: Database, script: CaseScript, caseworker: User, adviser: User) -
         db, actor=caseworker, given_name=script.given_name, family_name=script.family_name,
         date_of_birth=script.date_of_birth, received_on=script.received_on, requested_by=script.requested_by,
         primary_need=script.primary_need, assigned_caseworker_id=caseworker.id)
+    operations.update_person(db, case.person_id, actor=caseworker, reason=FAMILY_DETAILS_REASON,
+                             fields={"postcode": script.postcode}, contacts=script.contacts)
     advice_ids: list[int] = []
     for on, event, fields, by_adviser in script.steps:
         fields = dict(fields)

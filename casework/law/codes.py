@@ -1,10 +1,163 @@
-"""Every code list the casework uses, once, with the words a council officer reads for each code.
+"""Code lists, each written once with the label a caseworker reads and the code the DfE returns expect.
 
-The API accepts the codes, the pages show the labels, SEN2 reports the codes: keeping the two side by side
-means a new code cannot be accepted without a label, or shown without being accepted.
+A code list is a mapping of code to label, in the order a form should offer it. The API accepts the codes,
+pages show the labels, and the SEN2 return writes the codes unchanged, so a list kept here cannot drift
+between them. Add a list as one more mapping; keep the DfE's own codes where the DfE has them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+def label(codes: Mapping[str, str], code: str | None) -> str | None:
+    """The label of a code, or None for no code; an unknown code is shown as itself, never hidden."""
+    if code is None:
+        return None
+    return codes.get(code, code)
+
+
+# Sex as the DfE person-level returns record it.
+SEXES: dict[str, str] = {
+    "F": "Female",
+    "M": "Male",
+    "U": "Not known",
+}
+
+# Where a child or young person is educated when the setting has no URN or UKPRN (SEN2 "SENsetting").
+SEN_SETTINGS: dict[str, str] = {
+    "OLA": "Other arrangements made by the local authority (education otherwise than in school)",
+    "OPA": "Other arrangements made by the parents (not elective home education)",
+    "EHE": "Elective home education",
+    "EYP": "Early years provider without a URN",
+    "OTH": "Other",
+    "NEET": "Not in education, employment or training (16 to 25)",
+    "NIEC": "Not in education: child missing education",
+    "NIEO": "Not in education: other reason (for example illness or awaiting a place)",
+}
+
+# How a parent or carer prefers to be reached.
+CONTACT_CHANNELS: dict[str, str] = {
+    "email": "Email",
+    "phone": "Phone call",
+    "text": "Text message",
+    "letter": "Letter",
+    "in_person": "In person",
+}
+
+# The DfE extended ethnicity codes (the main codes are among them), as the school census and SEN2 use them.
+ETHNICITIES: dict[str, str] = {
+    # White
+    "WBRI": "White - British",
+    "WENG": "White - English",
+    "WSCO": "White - Scottish",
+    "WWEL": "White - Welsh",
+    "WCOR": "White - Cornish",
+    "WOWB": "Other White British",
+    "WIRI": "White - Irish",
+    "WIRT": "Traveller of Irish heritage",
+    "WROM": "Gypsy / Roma",
+    "WROG": "Gypsy",
+    "WROR": "Roma",
+    "WROO": "Other Gypsy / Roma",
+    "WOTH": "Any other White background",
+    "WALB": "Albanian",
+    "WBOS": "Bosnian - Herzegovinian",
+    "WCRO": "Croatian",
+    "WGRE": "Greek / Greek Cypriot",
+    "WGRK": "Greek",
+    "WGRC": "Greek Cypriot",
+    "WITA": "Italian",
+    "WKOS": "Kosovan",
+    "WPOR": "Portuguese",
+    "WSER": "Serbian",
+    "WTUR": "Turkish / Turkish Cypriot",
+    "WTUK": "Turkish",
+    "WTUC": "Turkish Cypriot",
+    "WEUR": "White European",
+    "WEEU": "White Eastern European",
+    "WWEU": "White Western European",
+    "WOTW": "White other",
+    # Mixed / dual background
+    "MWBC": "White and Black Caribbean",
+    "MWBA": "White and Black African",
+    "MWAS": "White and Asian",
+    "MWAP": "White and Pakistani",
+    "MWAI": "White and Indian",
+    "MWAO": "White and any other Asian background",
+    "MOTH": "Any other mixed background",
+    "MAOE": "Asian and any other ethnic group",
+    "MABL": "Asian and Black",
+    "MACH": "Asian and Chinese",
+    "MBOE": "Black and any other ethnic group",
+    "MCOE": "Chinese and any other ethnic group",
+    "MWOE": "White and any other ethnic group",
+    "MOTM": "Other mixed background",
+    # Asian or Asian British
+    "AIND": "Indian",
+    "APKN": "Pakistani",
+    "AMPK": "Mirpuri Pakistani",
+    "AKPA": "Kashmiri Pakistani",
+    "AOPK": "Other Pakistani",
+    "ABAN": "Bangladeshi",
+    "AOTH": "Any other Asian background",
+    "AAFR": "African Asian",
+    "AKAO": "Kashmiri other",
+    "ANEP": "Nepali",
+    "ASNL": "Sri Lankan Sinhalese",
+    "ASLT": "Sri Lankan Tamil",
+    "ASRO": "Sri Lankan other",
+    "AOTA": "Other Asian",
+    # Black or Black British
+    "BCRB": "Black Caribbean",
+    "BAFR": "Black - African",
+    "BANN": "Black - Angolan",
+    "BCON": "Black - Congolese",
+    "BGHA": "Black - Ghanaian",
+    "BNGN": "Black - Nigerian",
+    "BSLN": "Black - Sierra Leonean",
+    "BSOM": "Black - Somali",
+    "BSUD": "Black - Sudanese",
+    "BAOF": "Other Black African",
+    "BOTH": "Any other Black background",
+    "BEUR": "Black European",
+    "BNAM": "Black North American",
+    "BOTB": "Other Black",
+    # Chinese
+    "CHNE": "Chinese",
+    "CHKC": "Hong Kong Chinese",
+    "CMAL": "Malaysian Chinese",
+    "CSNG": "Singaporean Chinese",
+    "CTWN": "Taiwanese",
+    "COCH": "Other Chinese",
+    # Any other ethnic group
+    "OOTH": "Any other ethnic group",
+    "OAFG": "Afghan",
+    "OARA": "Arab other",
+    "OEGY": "Egyptian",
+    "OFIL": "Filipino",
+    "OIRN": "Iranian",
+    "OIRQ": "Iraqi",
+    "OJPN": "Japanese",
+    "OKOR": "Korean",
+    "OKRD": "Kurdish",
+    "OLAM": "Latin / South / Central American",
+    "OLEB": "Lebanese",
+    "OLIB": "Libyan",
+    "OMAL": "Malay",
+    "OMRC": "Moroccan",
+    "OPOL": "Polynesian",
+    "OTHA": "Thai",
+    "OVIE": "Vietnamese",
+    "OYEM": "Yemeni",
+    "OOEG": "Other ethnic group",
+    # Not given
+    "REFU": "Refused",
+    "NOBT": "Information not yet obtained",
+}
+
+
+# --- the casework's own lists ---
 
 ADVICE_TYPE_LABELS: dict[str, str] = {
     "parent": "Parent or young person",

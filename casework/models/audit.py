@@ -1,4 +1,4 @@
-"""The append-only audit trail: who did what to which case, when, and the state before and after.
+"""The append-only audit trail: who did what to which case or person, when, and what it was before and after.
 
 The database itself refuses UPDATE and DELETE on this table (triggers in the migration), so the trail
 cannot be rewritten through the application or around it.
@@ -20,6 +20,8 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    # A change to a child's details or their family's contacts belongs to the person, not to one case.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor: Mapped[str] = mapped_column(String(100))
     at: Mapped[dt.datetime] = created_at_column()

@@ -14,6 +14,7 @@ from casework.models.base import Base, created_at_column
 if TYPE_CHECKING:
     from casework.models.advice import AdviceRequest
     from casework.models.deadline import Deadline, ExceptionRecord
+    from casework.models.person import Person
 
 # SEN2 primary need codes (DS from 2025).
 PRIMARY_NEEDS = codes.PRIMARY_NEEDS
@@ -28,9 +29,8 @@ class Case(Base):
     state: Mapped[str] = mapped_column(String(30), index=True)
     version: Mapped[int] = mapped_column(nullable=False)
 
-    child_given_name: Mapped[str] = mapped_column(String(100))
-    child_family_name: Mapped[str] = mapped_column(String(100))
-    child_date_of_birth: Mapped[dt.date]
+    # The child or young person; the need is this request's, as recorded when it was made.
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     primary_need: Mapped[str | None] = mapped_column(String(8))
 
     received_on: Mapped[dt.date] = mapped_column(index=True)
@@ -51,6 +51,7 @@ class Case(Base):
 
     created_at: Mapped[dt.datetime] = created_at_column()
 
+    person: Mapped[Person] = relationship(lazy="selectin")
     # The case's deadlines as they stand: a row a correction superseded stays in the table, out of this list.
     deadlines: Mapped[list[Deadline]] = relationship(
         back_populates="case", order_by="Deadline.due_on, Deadline.id", lazy="selectin",
@@ -68,4 +69,4 @@ class Case(Base):
 
     @property
     def child_name(self) -> str:
-        return f"{self.child_given_name} {self.child_family_name}"
+        return self.person.full_name

@@ -54,6 +54,9 @@ class Api:
     def post(self, path: str, json: Any = None, **kwargs):
         return self.call("POST", path, json, **kwargs)
 
+    def patch(self, path: str, json: Any = None, **kwargs):
+        return self.call("PATCH", path, json, **kwargs)
+
     def event(self, case_id: int, event: str, on: str, **fields):
         return self.post(f"/cases/{case_id}/events", {"event": event, "on": on, **fields})
 

@@ -55,7 +55,7 @@ from casework.core.policy import Policy
 from casework.core.settings import load_settings
 from casework.deadlines.status import status, status_sql
 from casework.law import rules
-from casework.models import AdviceRequest, AuditEntry, Case, Deadline, User
+from casework.models import AdviceRequest, AuditEntry, Case, Deadline, Person, User
 from casework.models.deadline import STATUSES
 from workflows import ehcp
 
@@ -134,6 +134,7 @@ class IdSequence:
     """Primary keys handed out in Python, so related rows can be written in the same bulk insert."""
 
     case: int = 0
+    person: int = 0
     advice: int = 0
     deadline: int = 0
     audit: int = 0
@@ -153,6 +154,8 @@ class Story:
     policy: Policy
     actor: tuple[int, str]
     now: dt.datetime
+    person: dict[str, Any] = field(default_factory=dict)
+    person_entry: dict[str, Any] = field(default_factory=dict)  # the audit entry recording the person
     deadlines: list[dict[str, Any]] = field(default_factory=list)
     advice: list[dict[str, Any]] = field(default_factory=list)
     audit: list[dict[str, Any]] = field(default_factory=list)
@@ -227,18 +230,23 @@ class Caseload:
         case_id = self.ids.next("case")
         worker = rng.choice(self.caseworkers)
         now = clock.now()
+        # The child, a person of their own, as create_case records one for a request naming a new child.
+        person = dict(id=self.ids.next("person"), version=1, given_name=rng.choice(GIVEN),
+                      family_name=rng.choice(FAMILY),
+                      date_of_birth=received - dt.timedelta(days=rng.randint(2 * 365, 19 * 365)), created_at=now)
         # Version 2, as create_case leaves it: the insert, then the update that sets the reference.
         case = dict(id=case_id, reference=f"{self.policy.reference_prefix}-{received.year}-{case_id:06d}",
-                    state=ehcp.INITIAL, version=2, child_given_name=rng.choice(GIVEN),
-                    child_family_name=rng.choice(FAMILY),
-                    child_date_of_birth=received - dt.timedelta(days=rng.randint(2 * 365, 19 * 365)),
-                    primary_need=rng.choice(self.needs),
+                    state=ehcp.INITIAL, version=2, person_id=person["id"], primary_need=rng.choice(self.needs),
                     received_on=received, requested_by=rng.choices(("parent", "school", "young_person", "other"),
                                                                    (55, 38, 4, 3))[0],
                     assigned_caseworker_id=worker[0], last_event_on=received, decision_to_assess_on=None,
                     draft_issued_on=None, plan_issued_on=None, named_setting=None, review_meeting_on=None,
                     closed_on=None, closed_reason=None, cease_reason=None, created_at=now)
-        story = Story(case, self.ids, self.policy, worker, now)
+        story = Story(case, self.ids, self.policy, worker, now, person)
+        story.person_entry = dict(
+            id=self.ids.next("audit"), person_id=person["id"], actor_id=worker[0], actor=worker[1], at=now,
+            event="person_added", fields={"changes": {name: {"before": None, "after": str(person[name])}
+                                                      for name in ("given_name", "family_name", "date_of_birth")}})
         for kind in operations.LA_ASSESSMENT_KINDS:
             story.open(kind, received)
         story.event("request_received", received, requested_by=case["requested_by"],
@@ -433,15 +441,17 @@ def load_caseload(db: Database, cases: int, today: dt.date, seed: int, keep: int
         batch = min(CHUNK_CASES, cases - done)
         tick = time.perf_counter()
         stories = [caseload.story() for _ in range(batch)]
-        rows = {
-            Case: [s.case for s in stories],
-            AdviceRequest: [a for s in stories for a in s.advice],
-            Deadline: [d for s in stories for d in s.deadlines],
-            AuditEntry: [e for s in stories for e in s.audit],
-        }
+        rows = [
+            (Person, [s.person for s in stories]),
+            (Case, [s.case for s in stories]),
+            (AdviceRequest, [a for s in stories for a in s.advice]),
+            (Deadline, [d for s in stories for d in s.deadlines]),
+            (AuditEntry, [s.person_entry for s in stories]),
+            (AuditEntry, [e for s in stories for e in s.audit]),
+        ]
         python_seconds += time.perf_counter() - tick
         with db.engine.begin() as conn:
-            for model, table_rows in rows.items():
+            for model, table_rows in rows:
                 if table_rows:
                     conn.execute(insert(model.__table__), table_rows)
                 counts[model.__tablename__] += len(table_rows)
@@ -450,7 +460,7 @@ def load_caseload(db: Database, cases: int, today: dt.date, seed: int, keep: int
         done += batch
     with db.engine.begin() as conn:
         if db.dialect == "postgresql":
-            for model in (Case, AdviceRequest, Deadline, AuditEntry):
+            for model in (Person, Case, AdviceRequest, Deadline, AuditEntry):
                 table = model.__tablename__
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT max(id) FROM {table}))"))
@@ -487,8 +497,8 @@ def replay_through_operations(stories: list[Story], policy: Policy) -> int:
 def _replay_one(db: Database, story: Story) -> None:
     synthetic = story.case
     case = operations.create_case(
-        db, actor=None, given_name=synthetic["child_given_name"], family_name=synthetic["child_family_name"],
-        date_of_birth=synthetic["child_date_of_birth"], received_on=synthetic["received_on"],
+        db, actor=None, given_name=story.person["given_name"], family_name=story.person["family_name"],
+        date_of_birth=story.person["date_of_birth"], received_on=synthetic["received_on"],
         requested_by=synthetic["requested_by"], primary_need=synthetic["primary_need"])
     advice_ids: dict[int, int] = {}  # synthetic advice request id -> the replay's
     synthetic_advice = iter(a["id"] for a in story.advice)

@@ -51,9 +51,9 @@ SEED = 2014
 OVERDUE_SHARE = 0.2
 BARE_QUERY = ("SELECT id FROM deadlines WHERE met_on IS NULL AND cancelled_on IS NULL AND is_duty "
               "AND due_on < :as_of")
-CASE_COLUMNS = ("id", "reference", "state", "version", "child_given_name", "child_family_name",
-                "child_date_of_birth", "primary_need", "received_on", "requested_by", "assigned_caseworker_id",
-                "last_event_on", "created_at")
+PERSON_COLUMNS = ("id", "version", "given_name", "family_name", "date_of_birth", "created_at")
+CASE_COLUMNS = ("id", "reference", "state", "version", "person_id", "primary_need", "received_on", "requested_by",
+                "assigned_caseworker_id", "last_event_on", "created_at")
 DEADLINE_COLUMNS = ("case_id", "kind", "rule", "citation", "starts_on", "due_on", "met_on", "is_duty", "created_at",
                     "subject_type", "subject_id")
 
@@ -102,8 +102,9 @@ def _met_deadline(rng: random.Random, case_id: int, kind: str, received: dt.date
     return (case_id, kind, rule, citation, received, due, met, True, _recorded(received), "case", case_id)
 
 
-def caseload(cases: int, as_of: dt.date, caseworkers: list[int]) -> Iterator[tuple[list[tuple], list[tuple]]]:
-    """(cases, deadlines) rows in chunks of CHUNK requests, the same for the same N on every engine.
+def caseload(cases: int, as_of: dt.date,
+             caseworkers: list[int]) -> Iterator[tuple[list[tuple], list[tuple], list[tuple]]]:
+    """(people, cases, deadlines) rows in chunks of CHUNK requests, the same for the same N on every engine.
 
     Half the requests are plans in force (an annual review open; the 20-week plan met long ago), half are
     assessments (decisions to issue and final plans open; the decision to assess met): 1.5 open duties a request.
@@ -111,21 +112,21 @@ def caseload(cases: int, as_of: dt.date, caseworkers: list[int]) -> Iterator[tup
     rng = random.Random(SEED)
     needs = ("ASD", "SEMH", "SLCN", "MLD", "SPLD", "PD", "HI", "VI", "SLD", "OTH")
     for first in range(1, cases + 1, CHUNK):
-        case_rows, deadline_rows = [], []
+        person_rows, case_rows, deadline_rows = [], [], []
         for case_id in range(first, min(first + CHUNK, cases + 1)):
             received = as_of - dt.timedelta(days=rng.randint(0, 730))
             plan = rng.random() < 0.5
             state = "plan_maintained" if plan else "assessment"
             born = received - dt.timedelta(days=rng.randint(365, 6000))
-            case_rows.append((case_id, f"EHC-{received.year}-{case_id:07d}", state, 1, "Synthetic", f"Child{case_id}",
-                              born, rng.choice(needs), received, "parent", rng.choice(caseworkers), received,
-                              _recorded(received)))
+            person_rows.append((case_id, 1, "Synthetic", f"Child{case_id}", born, _recorded(received)))
+            case_rows.append((case_id, f"EHC-{received.year}-{case_id:07d}", state, 1, case_id, rng.choice(needs),
+                              received, "parent", rng.choice(caseworkers), received, _recorded(received)))
             for kind in (("annual_review",) if plan else ("issue_decision", "final_plan")):
                 deadline_rows.append(_open_deadline(rng, case_id, kind, as_of))
             met = _met_deadline(rng, case_id, "final_plan" if plan else "decision_to_assess", received, as_of)
             if met is not None:
                 deadline_rows.append(met)
-        yield case_rows, deadline_rows
+        yield person_rows, case_rows, deadline_rows
 
 
 def _insert_sql(table: str, columns: tuple[str, ...], marker: str) -> str:
@@ -150,9 +151,12 @@ def load(url: str, cases: int, as_of: dt.date) -> dict[str, int]:
     deadlines = 0
     try:
         cur = raw.cursor()
-        for case_rows, deadline_rows in caseload(cases, as_of, caseworkers):
+        for person_rows, case_rows, deadline_rows in caseload(cases, as_of, caseworkers):
             deadlines += len(deadline_rows)
             if db.dialect == "postgresql":
+                with cur.copy(f"COPY people ({', '.join(PERSON_COLUMNS)}) FROM STDIN") as copy:
+                    for row in person_rows:
+                        copy.write_row(row)
                 with cur.copy(f"COPY cases ({', '.join(CASE_COLUMNS)}) FROM STDIN") as copy:
                     for row in case_rows:
                         copy.write_row(row)
@@ -161,11 +165,13 @@ def load(url: str, cases: int, as_of: dt.date) -> dict[str, int]:
                         copy.write_row(row)
             else:
                 cur.execute("BEGIN")
+                cur.executemany(_insert_sql("people", PERSON_COLUMNS, "?"), person_rows)
                 cur.executemany(_insert_sql("cases", CASE_COLUMNS, "?"), case_rows)
                 cur.executemany(_insert_sql("deadlines", DEADLINE_COLUMNS, "?"), deadline_rows)
             raw.commit() if db.dialect == "postgresql" else cur.execute("COMMIT")
         if db.dialect == "postgresql":
-            cur.execute("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))")
+            for table in ("people", "cases"):
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
             raw.commit()
         cur.close()
     finally:

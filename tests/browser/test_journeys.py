@@ -547,7 +547,7 @@ def test_with_javascript_switched_off_a_request_is_still_logged(browser, live_se
         no_script_check(page, "no-javascript-case")
         with db.reading() as session:
             case = session.scalars(select(Case)).one()
-            assert (case.child_given_name, case.received_on, case.requested_by) == ("Ada", received, "school")
+            assert (case.person.given_name, case.received_on, case.requested_by) == ("Ada", received, "school")
             assert case.primary_need is None  # "Not known yet"
     finally:
         context.close()

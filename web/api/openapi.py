@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from casework.law import rules
+from casework.law import codes, rules
 from casework.law.events import EVENTS
 from casework.models import ADVICE_TYPES, PRIMARY_NEEDS, REQUESTERS, STATUSES
 from web.api import bodies, parsing
@@ -39,6 +39,7 @@ def _schemas() -> dict[str, Any]:
         "id": {"type": "integer"},
         "reference": TEXT,
         "state": {"type": "string", "enum": list(ehcp.STATES)},
+        "person_id": {"type": "integer", "description": "the child or young person, at /people/{person_id}"},
         "child": _ref("Child"),
         "received_on": DATE,
         "requested_by": {"type": "string", "enum": list(REQUESTERS)},
@@ -122,6 +123,7 @@ def _schemas() -> dict[str, Any]:
             "id",
             "reference",
             "state",
+            "person_id",
             "child",
             "received_on",
             "requested_by",
@@ -215,6 +217,7 @@ def _schemas() -> dict[str, Any]:
     }
     new_case = {
         "type": "object",
+        "title": "a request for a new child",
         "properties": {
             "child": _ref("Child"),
             "received_on": DATE,
@@ -222,13 +225,24 @@ def _schemas() -> dict[str, Any]:
         },
         "required": ["child", "received_on", "requested_by"],
     }
+    new_case_for_known_child = {
+        "type": "object",
+        "title": "a request for a child already known",
+        "properties": {
+            "person_id": {"type": "integer"},
+            "primary_need": {"oneOf": [{"type": "string", "enum": list(PRIMARY_NEEDS)}, {"type": "null"}]},
+            "received_on": DATE,
+            "requested_by": {"type": "string", "enum": list(REQUESTERS)},
+        },
+        "required": ["person_id", "received_on", "requested_by"],
+    }
     events = {f"Event_{e}": bodies.event_schema(e) for e in EVENTS}
     return {
         "Child": child,
         "CaseSummary": {
             "type": "object",
             "properties": summary_props,
-            "required": ["id", "reference", "state", "child", "received_on"],
+            "required": ["id", "reference", "state", "person_id", "child", "received_on"],
         },
         "Case": case,
         "Deadline": deadline,
@@ -238,7 +252,10 @@ def _schemas() -> dict[str, Any]:
         "Alert": alert,
         "Timeliness": timeliness,
         "Error": error,
-        "NewCase": new_case,
+        "NewCase": {"oneOf": [_ref("NewCaseForNewChild"), _ref("NewCaseForKnownChild")]},
+        "NewCaseForNewChild": new_case,
+        "NewCaseForKnownChild": new_case_for_known_child,
+        **_people_schemas(),
         "Correction": {
             "type": "object",
             "properties": {
@@ -267,7 +284,8 @@ ERRORS = {
     "401": "No API token, or a token that is not valid",
     "403": "Your role may not do this",
     "404": "No such record, or not visible to you",
-    "409": "The case's state does not allow this event, or someone else changed the case first",
+    "409": "The case's state does not allow this event, or someone else changed the record first, or the child "
+           "already has an open request",
     "422": "Well-formed but not acceptable: a date out of order or in the future, a window not yet closed",
 }
 
@@ -312,6 +330,194 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+def _nullable_code(code_list: dict[str, str], description: str) -> dict[str, Any]:
+    return {"oneOf": [{"type": "string", "enum": list(code_list)}, {"type": "null"}], "description": description}
+
+
+def _people_schemas() -> dict[str, Any]:
+    """A person (the child or young person), their contacts and cases, what an adviser sees, and changes."""
+    setting = {
+        "oneOf": [
+            {"type": "object", "properties": {"urn": {"type": "string", "pattern": r"^\d{6}$"}},
+             "required": ["urn"], "additionalProperties": False},
+            {"type": "object", "properties": {"ukprn": {"type": "string", "pattern": r"^1\d{7}$"}},
+             "required": ["ukprn"], "additionalProperties": False},
+            {"type": "object", "properties": {"sen_setting": {"type": "string", "enum": list(codes.SEN_SETTINGS)}},
+             "required": ["sen_setting"], "additionalProperties": False},
+            {"type": "null"},
+        ],
+        "description": "where the child is educated now: a school's URN, a provider's UKPRN or an SEN2 setting code",
+    }
+    contact_fields = {
+        "name": TEXT,
+        "relationship": NULLABLE_TEXT,
+        "parental_responsibility": {"type": "boolean"},
+        "email": NULLABLE_TEXT,
+        "phone": NULLABLE_TEXT,
+        "address": NULLABLE_TEXT,
+        "preferred_contact": _nullable_code(codes.CONTACT_CHANNELS, "how they prefer to be reached"),
+        "interpreter_language": NULLABLE_TEXT,
+    }
+    contact = {"type": "object", "properties": {"id": {"type": "integer"}, **contact_fields},
+               "required": ["id", *contact_fields]}
+    person_case = {
+        "type": "object",
+        "properties": {"id": {"type": "integer"}, "reference": TEXT,
+                       "state": {"type": "string", "enum": list(ehcp.STATES)}, "received_on": DATE},
+        "required": ["id", "reference", "state"],
+    }
+    identity = {"id": {"type": "integer"}, "given_name": TEXT, "family_name": TEXT, "date_of_birth": DATE}
+    details = {
+        "sex": _nullable_code(codes.SEXES, "sex as the DfE returns record it"),
+        "ethnicity": _nullable_code(codes.ETHNICITIES, "DfE extended ethnicity code"),
+        "upn": {"type": ["string", "null"], "pattern": r"^[A-Z]\d{11}[0-9A-Z]$", "description": "unique pupil number"},
+        "uln": {"type": ["string", "null"], "pattern": r"^\d{10}$", "description": "unique learner number"},
+        "nhs_number": {"type": ["string", "null"], "pattern": r"^\d{10}$"},
+        "postcode": {"type": ["string", "null"], "description": "upper case, one space: NB1 2AB"},
+        "address": NULLABLE_TEXT,
+        "first_language": NULLABLE_TEXT,
+        "current_setting": _ref("CurrentSetting"),
+    }
+    person = {
+        "type": "object",
+        "properties": {**identity, **details, "contacts": {"type": "array", "items": _ref("Contact")},
+                       "cases": {"type": "array", "items": _ref("PersonCase")},
+                       "version": {"type": "integer", "description": "send it back on a change; a newer one is 409"}},
+        "required": [*identity, *details, "contacts", "cases"],
+    }
+    adviser_view = {
+        "type": "object",
+        "description": "what an adviser sees of a child on whose case their organisation was asked for advice",
+        "properties": {**identity, "nhs_number": details["nhs_number"], "current_setting": _ref("CurrentSetting")},
+        "required": [*identity, "nhs_number", "current_setting"],
+        "additionalProperties": False,
+    }
+    found = {
+        "type": "object",
+        "properties": {**identity, "upn": details["upn"], "nhs_number": details["nhs_number"],
+                       "postcode": details["postcode"], "cases": {"type": "array", "items": _ref("PersonCase")}},
+        "required": [*identity, "cases"],
+    }
+    text_or_null = {"type": ["string", "null"]}
+    change = {
+        "type": "object",
+        "properties": {
+            "reason": {"type": "string", "description": "why the details change; required"},
+            "version": {"type": "integer"},
+            "given_name": TEXT,
+            "family_name": TEXT,
+            "date_of_birth": DATE,
+            **{name: text_or_null for name in ("sex", "ethnicity", "upn", "uln", "nhs_number", "postcode",
+                                               "address", "first_language")},
+            "current_setting": _ref("CurrentSetting"),
+            "contacts": {
+                "type": "array",
+                "description": "contacts to change (with their id) or add (without); a contact not listed is kept",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": TEXT,
+                        "parental_responsibility": {"type": "boolean"},
+                        **{name: text_or_null for name in ("relationship", "email", "phone", "address",
+                                                           "preferred_contact", "interpreter_language")},
+                    },
+                    "additionalProperties": False,
+                },
+            },
+        },
+        "required": ["reason"],
+        "additionalProperties": False,
+    }
+    history_entry = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "at": {"type": "string"},
+            "actor": TEXT,
+            "event": {"type": "string", "enum": ["person_added", "person_changed", "contact_added", "contact_changed"]},
+            "reason": NULLABLE_TEXT,
+            "contact_id": {"type": ["integer", "null"]},
+            "changes": {
+                "type": "object",
+                "additionalProperties": {"type": "object", "properties": {"before": {}, "after": {}},
+                                         "required": ["before", "after"]},
+            },
+        },
+        "required": ["id", "at", "actor", "event", "reason", "contact_id", "changes"],
+    }
+    return {
+        "CurrentSetting": setting,
+        "Contact": contact,
+        "PersonCase": person_case,
+        "Person": person,
+        "PersonForAdviser": adviser_view,
+        "PersonFound": found,
+        "PersonChange": change,
+        "PersonHistoryEntry": history_entry,
+    }
+
+
+PERSON_ID = _param("person_id", "path", {"type": "integer"}, "the person's id")
+
+
+def _people_paths() -> dict[str, Any]:
+    found = {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": _ref("PersonFound")},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+        },
+        "required": ["items", "total"],
+    }
+    text = {"type": "string"}
+    return {
+        "/people": {
+            "get": {
+                "summary": "Find children and young people, each with their cases",
+                "operationId": "listPeople",
+                "parameters": [
+                    _param("q", "query", text, "part of the child's name, or of a parent's or carer's name"),
+                    _param("date_of_birth", "query", DATE, "the child's date of birth"),
+                    _param("upn", "query", text, "unique pupil number"),
+                    _param("nhs_number", "query", text, "NHS number, spaces allowed"),
+                    _param("postcode", "query", text, "a whole postcode, or its first part (NB1)"),
+                    *_paging("people"),
+                ],
+                "responses": _responses("200", found, "A page of people, family name first", "400", "403"),
+            }
+        },
+        "/people/{person_id}": {
+            "get": {
+                "summary": "A child or young person with their contacts and cases (an adviser: a few facts only)",
+                "operationId": "getPerson",
+                "parameters": [PERSON_ID],
+                "responses": _responses("200", {"oneOf": [_ref("Person"), _ref("PersonForAdviser")]}, "The person",
+                                        "403", "404"),
+            },
+            "patch": {
+                "summary": "Change a child's details and add or change their contacts, with the reason",
+                "operationId": "changePerson",
+                "parameters": [PERSON_ID],
+                "requestBody": _body(_ref("PersonChange")),
+                "responses": _responses("200", _ref("Person"), "The person after the change", "400", "403", "404",
+                                        "409", "422"),
+            },
+        },
+        "/people/{person_id}/history": {
+            "get": {
+                "summary": "Every change to the person and their contacts: who, when, why, before and after",
+                "operationId": "personHistory",
+                "parameters": [PERSON_ID],
+                "responses": _responses("200", {"type": "array", "items": _ref("PersonHistoryEntry")},
+                                        "The changes, oldest first", "403", "404"),
+            }
+        },
+    }
+
+
 def document() -> dict[str, Any]:
     page = {
         "type": "object",
@@ -344,7 +550,7 @@ def document() -> dict[str, Any]:
                 "summary": "Record a request for an EHC needs assessment",
                 "operationId": "createCase",
                 "requestBody": _body(_ref("NewCase")),
-                "responses": _responses("201", _ref("Case"), "The new case", "400", "403", "422"),
+                "responses": _responses("201", _ref("Case"), "The new case", "400", "403", "409", "422"),
             },
             "get": {
                 "summary": "List cases",
@@ -472,6 +678,6 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "paths": paths,
+        "paths": {**paths, **_people_paths()},
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": _schemas()},
     }

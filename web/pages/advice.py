@@ -27,7 +27,7 @@ bp = section("advice", authz.ADVICE_ROLES, "see advice requests", "/advice")
 
 def _with_child(advice: AdviceRequest, row: dict) -> dict:
     """Advisers need to know whose advice it is; the reference alone would not tell them."""
-    return {**row, "child_name": advice.case.child_name, "child_date_of_birth": advice.case.child_date_of_birth}
+    return {**row, "child_name": advice.case.child_name, "child_date_of_birth": advice.case.person.date_of_birth}
 
 
 @bp.get("")

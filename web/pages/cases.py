@@ -20,7 +20,7 @@ from casework.cases import casefile
 from casework.core import clock
 from casework.core.errors import CaseworkError, Conflict, EventNotAllowed
 from casework.deadlines import status as deadline_status
-from casework.models import Case, Deadline, User
+from casework.models import Case, Deadline, Person, User
 from web import database
 from web.pages import presenters as p
 from web.pages.access import section
@@ -65,9 +65,9 @@ def _caseload_query(filters: CaseloadFilterForm, mine: bool):
     text = (filters.q.data or "").strip()
     if text:
         like = f"%{text.lower()}%"
-        full_name = func.lower(Case.child_given_name + " " + Case.child_family_name)
-        query = query.where(or_(func.lower(Case.reference).like(like), full_name.like(like),
-                                func.lower(Case.child_family_name).like(like)))
+        full_name = func.lower(Person.given_name + " " + Person.family_name)
+        query = query.join(Person, Person.id == Case.person_id).where(
+            or_(func.lower(Case.reference).like(like), full_name.like(like), func.lower(Person.family_name).like(like)))
     return query.order_by(next_due.is_(None), next_due, Case.received_on, Case.id)
 
 
