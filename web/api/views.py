@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, g, jsonify, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import exists, func, select
 from werkzeug.exceptions import HTTPException
 
@@ -29,12 +30,25 @@ def _casework_error(exc: CaseworkError):
     return jsonify(exc.as_dict()), exc.status
 
 
+HTTP_CODES = {400: "malformed", 404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "malformed"}
+HTTP_MESSAGES = {
+    400: "The request could not be read.",
+    404: "There is nothing at this address.",
+    405: "This address does not accept that method.",
+    413: "The request is larger than 1 MB; send less at a time.",
+}
+
+
 @api.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    codes = {404: "not_found", 405: "method_not_allowed", 400: "malformed", 415: "malformed"}
-    message = {404: "There is nothing at this address.", 405: "This address does not accept that method."}.get(
-        exc.code or 500, exc.description or "The request could not be handled.")
-    return jsonify({"error": {"code": codes.get(exc.code or 500, "error"), "message": message}}), exc.code
+    status = exc.code or 500
+    message = HTTP_MESSAGES.get(status, exc.description or "The request could not be handled.")
+    response = jsonify({"error": {"code": HTTP_CODES.get(status, "error"), "message": message}})
+    # Keep what the exception says about the address (a 405's Allow), but answer in JSON.
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response, status
 
 
 @api.errorhandler(Exception)
@@ -108,12 +122,12 @@ def list_cases():
     return jsonify({"items": items, "total": total, "page": page, "per_page": per_page})
 
 
-@api.get("/cases/<int:case_id>")
+@api.get("/cases/<id:case_id>")
 def get_case(case_id: int):
     return _case_response(case_id, as_of=parsing.as_of_param())
 
 
-@api.post("/cases/<int:case_id>/events")
+@api.post("/cases/<id:case_id>/events")
 def post_event(case_id: int):
     authz.require(g.user, authz.CASE_WRITE_ROLES, "change cases")
     body = parsing.json_body()
@@ -131,7 +145,7 @@ def post_event(case_id: int):
     return _case_response(case_id)
 
 
-@api.get("/cases/<int:case_id>/history")
+@api.get("/cases/<id:case_id>/history")
 def case_history(case_id: int):
     with database().reading() as session:
         if session.scalars(authz.cases_query(g.user).where(Case.id == case_id)).first() is None:
@@ -157,7 +171,7 @@ def list_advice_requests():
     return jsonify({"items": items, "total": len(items)})
 
 
-@api.post("/advice-requests/<int:advice_request_id>/return")
+@api.post("/advice-requests/<id:advice_request_id>/return")
 def return_advice(advice_request_id: int):
     db = database()
     with db.reading() as session:
@@ -187,5 +201,7 @@ def json_errors_for_api_paths(app) -> None:
             return _http_error(exc)
         return exc
 
-    app.register_error_handler(404, handler)
-    app.register_error_handler(405, handler)
+    for status in (400, 404, 405, 413):
+        app.register_error_handler(status, handler)
+    # A POST to an API path that matches no route meets the pages' CSRF check before the router says 404.
+    app.register_error_handler(CSRFError, handler)
