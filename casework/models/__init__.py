@@ -6,11 +6,12 @@ from casework.models.audit import AuditEntry
 from casework.models.base import Base
 from casework.models.case import PRIMARY_NEEDS, REQUESTERS, Case
 from casework.models.deadline import STATUSES, Deadline, ExceptionRecord
+from casework.models.idempotency import IdempotencyKey
 from casework.models.scan_run import ScanRun
 from casework.models.user import ROLES, ApiToken, Organisation, User
 
 __all__ = [
     "ADVICE_TYPES", "ALERT_KINDS", "PRIMARY_NEEDS", "REQUESTERS", "ROLES", "STATUSES",
     "AdviceRequest", "Alert", "AlertDelivery", "ApiToken", "AuditEntry", "Base", "Case", "Deadline", "ExceptionRecord",
-    "Organisation", "OutboxMail", "ScanRun", "User",
+    "IdempotencyKey", "Organisation", "OutboxMail", "ScanRun", "User",
 ]

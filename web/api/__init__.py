@@ -1,6 +1,7 @@
 """The JSON API of the public contract, under /api/v1."""
 
 import web.api.alerts  # noqa: F401  (registers the alert routes on api)
+import web.api.idempotency  # noqa: F401  (Idempotency-Key hooks on api, after views' authentication)
 from web.api import reports  # noqa: F401  (registers the report routes on api)
 from web.api.views import api
 
