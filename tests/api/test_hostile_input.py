@@ -225,4 +225,7 @@ def test_without_a_token_hostile_requests_are_still_answered_in_shape(walk):
                 _check(client.open(path, method=method, data=b"{", content_type="application/json"),
                        f"{method} {path} without a token")
     _check(client.post("/api/v1/no-such-thing", data=b"{}", content_type="application/json"), "unknown POST", 404)
+    wrong = client.post("/api/v1/openapi.json", data=b"{}", content_type="application/json")
+    _check(wrong, "POST to a GET-only address", 405)
+    assert "GET" in wrong.headers["Allow"]
     _check(client.post("/api/v1/cases", data=b"x" * TWO_MB, content_type="application/json"), "2 MB", 413)

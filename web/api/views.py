@@ -198,10 +198,12 @@ def json_errors_for_api_paths(app) -> None:
 
     def handler(exc: HTTPException):
         if request.path.startswith(api.url_prefix + "/") or request.path == api.url_prefix:
+            if isinstance(exc, CSRFError) and isinstance(request.routing_exception, HTTPException):
+                exc = request.routing_exception  # the pages' CSRF check ran first; the address is what is wrong
             return _http_error(exc)
         return exc
 
     for status in (400, 404, 405, 413):
         app.register_error_handler(status, handler)
-    # A POST to an API path that matches no route meets the pages' CSRF check before the router says 404.
+    # A POST to an API path that matches no route meets the pages' CSRF check before the router's 404 or 405.
     app.register_error_handler(CSRFError, handler)
