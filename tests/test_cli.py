@@ -30,19 +30,20 @@ PASSWORD = "correct horse battery staple"
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
-def _environment(database_url: str) -> dict[str, str]:
+def _environment(database_url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     """The caller's environment without any EHCP_ setting of its own, then the database to use."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("EHCP_")}
     env["EHCP_DATABASE_URL"] = database_url
+    env.update(extra or {})
     return env
 
 
 def ehcp(database_url: str, *args: str, stdin: str | None = None, cwd: Path | None = None,
-         timeout: float = 120) -> subprocess.CompletedProcess[str]:
+         timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed console script to completion, from a directory that is not the repository."""
     assert EHCP.exists(), f"the ehcp console script is not installed next to {sys.executable} (pip install -e .)"
     return subprocess.run([str(EHCP), *args], input=stdin, capture_output=True, text=True, timeout=timeout,
-                          env=_environment(database_url), cwd=cwd or Path.home())
+                          env=_environment(database_url, env), cwd=cwd or Path.home())
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:

@@ -15,6 +15,7 @@ from casework.core.db import Database
 from casework.core.policy import Policy
 from casework.core.settings import load_settings
 from casework.models import User
+from web import limits
 
 
 def create_app(settings: dict[str, Any] | None = None, db: Database | None = None) -> Flask:
@@ -27,6 +28,7 @@ def create_app(settings: dict[str, Any] | None = None, db: Database | None = Non
         JSON_SORT_KEYS=False,
     )
     app.extensions["ehcp_db"] = db or Database(settings["database"]["url"], Policy.from_settings(settings))
+    limits.install(app)  # before any blueprint: its routes bind the bounded id converter
 
     from web.api import api
     from web.api.views import json_errors_for_api_paths

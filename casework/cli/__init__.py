@@ -149,16 +149,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _log_to_stderr() -> None:
     """Operators read the scan's and scheduler's log lines on stderr; stdout keeps the JSON summary alone."""
-    logging.basicConfig(level=os.environ.get("EHCP_LOG_LEVEL", "INFO"), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    level = os.environ.get("EHCP_LOG_LEVEL", "INFO").strip().upper()
+    if level not in logging.getLevelNamesMapping():
+        raise UsageError(f"EHCP_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not '{level}'")
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("transitions").setLevel(logging.WARNING)  # one line per state change drowns the rest
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _log_to_stderr()
     try:
+        _log_to_stderr()
         args = build_parser().parse_args(argv)
         handler: Callable[[argparse.Namespace], int] = args.func
+        load_settings()  # a mistyped setting stops every command before it touches anything
         return handler(args)
     except UsageError as exc:
         print(f"ehcp: {exc}", file=sys.stderr)

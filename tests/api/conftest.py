@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
+from waitress.server import create_server
 
 from web.api.openapi import document
 
@@ -79,3 +82,17 @@ def api_as(client, make_user, auth_header):
 @pytest.fixture
 def api(api_as) -> Api:
     return api_as("caseworker")
+
+
+@pytest.fixture
+def server(app):
+    """The app served over real HTTP by waitress, for requests that must truly run at the same time."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    srv = create_server(app, host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}/api/v1"
+    srv.close()
+    thread.join(timeout=5)

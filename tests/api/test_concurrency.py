@@ -1,26 +1,11 @@
 """Two clients firing conflicting events on one case at the same moment, over real HTTP."""
 
 import json
-import socket
 import threading
 import urllib.error
 import urllib.request
 
 import pytest
-from waitress.server import create_server
-
-
-@pytest.fixture
-def server(app):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    srv = create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}/api/v1"
-    srv.close()
-    thread.join(timeout=5)
 
 
 def post(url: str, token: str, body: dict) -> int:

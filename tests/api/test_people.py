@@ -77,7 +77,7 @@ def test_a_second_request_for_a_known_child_joins_them_and_is_refused_while_one_
 
 @pytest.mark.parametrize(("body", "status", "code"), [
     ({"person_id": 999999}, 422, "unknown_person"),
-    ({"person_id": 2**40}, 422, "unknown_person"),
+    ({"person_id": 2**40}, 422, "out_of_range"),  # no id is that large: refused at the door
     ({"person_id": "one"}, 400, "bad_type"),
     ({"person_id": 1, "child": {"given_name": "A", "family_name": "B", "date_of_birth": "2016-01-01"}}, 400,
      "child_and_person"),

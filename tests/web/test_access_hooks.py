@@ -85,7 +85,8 @@ def test_the_checker_accepts_a_marked_hook_on_the_blueprint_or_on_a_parent():
 
 
 def _sample_path(rule) -> str:
-    return re.sub(r"<(?:(\w+):)?\w+>", lambda found: "1" if found.group(1) == "int" else "x", rule.rule)
+    samples = {"int": "1", "id": "1", "year": "2025"}
+    return re.sub(r"<(?:(\w+):)?\w+>", lambda found: samples.get(found.group(1) or "", "x"), rule.rule)
 
 
 def test_every_endpoint_off_the_public_list_turns_a_stranger_away(app):

@@ -63,14 +63,14 @@ def test_every_form_post_without_a_csrf_token_is_refused(app, browser_for, a_cas
     """Every POST route outside the API, signed in as someone allowed to use it: 400 and nothing written."""
     routes = sorted({rule.rule for rule in app.url_map.iter_rules()
                      if "POST" in (rule.methods or set()) and not rule.rule.startswith("/api/")})
-    assert {"/sign-in", "/sign-out", "/cases/new", "/cases/<int:case_id>/events/<event>",
-            "/advice/<int:advice_request_id>/return", "/admin/users/new"} <= set(routes)
+    assert {"/sign-in", "/sign-out", "/cases/new", "/cases/<id:case_id>/events/<event>",
+            "/advice/<id:advice_request_id>/return", "/admin/users/new"} <= set(routes)
     caseworker, admin = browser_for("caseworker"), browser_for("admin")
     with db.reading() as session:
         before = (session.scalar(select(func.count(AuditEntry.id))), session.scalar(select(func.count(User.id))))
     for route in routes:
-        path = (route.replace("<int:case_id>", str(a_case["case"])).replace("<event>", "agree_to_assess")
-                .replace("<int:advice_request_id>", str(a_case["advice"])))
+        path = (route.replace("<id:case_id>", str(a_case["case"])).replace("<event>", "agree_to_assess")
+                .replace("<id:advice_request_id>", str(a_case["advice"])))
         who = admin if route.startswith("/admin") else caseworker
         answer = who.client.post(path, data={"on": ["1", "10", "2024"], "username": "intruder", "role": "admin",
                                              "password": "long-enough-password"})

@@ -71,7 +71,7 @@ def list_alerts():
     return jsonify({"items": items, "total": total, "page": page, "per_page": per_page})
 
 
-@api.post("/alerts/<int:alert_id>/acknowledge")
+@api.post("/alerts/<id:alert_id>/acknowledge")
 def acknowledge_alert(alert_id: int):
     """Mark an alert seen; the first acknowledgement (who and when) stands if it is acknowledged again."""
     with database().transaction() as session:

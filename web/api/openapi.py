@@ -12,6 +12,7 @@ from typing import Any
 from casework.law import codes, rules
 from casework.law.events import EVENTS
 from casework.models import ADVICE_TYPES, PRIMARY_NEEDS, REQUESTERS, STATUSES
+from web import limits
 from web.api import bodies, parsing
 from workflows import ehcp
 
@@ -284,10 +285,17 @@ ERRORS = {
     "401": "No API token, or a token that is not valid",
     "403": "Your role may not do this",
     "404": "No such record, or not visible to you",
-    "409": "The case's state does not allow this event, or someone else changed the record first, or the child "
-           "already has an open request",
-    "422": "Well-formed but not acceptable: a date out of order or in the future, a window not yet closed",
+    "409": "The case's state does not allow this event, someone else changed the record first, the child already "
+           "has an open request, or a request with the same Idempotency-Key is still being handled",
+    "413": "The request body is larger than 1 MB",
+    "422": "Well-formed but not acceptable: a date out of order or in the future, a window not yet closed, text "
+           "too long, control characters in text, a number out of range, an Idempotency-Key first sent with "
+           "another request",
 }
+
+
+def _error(code: str) -> dict[str, Any]:
+    return {"description": ERRORS[code], "content": {"application/json": {"schema": _ref("Error")}}}
 
 
 def _responses(ok_status: str, ok_schema: dict[str, Any] | None, description: str, *errors: str) -> dict[str, Any]:
@@ -295,8 +303,30 @@ def _responses(ok_status: str, ok_schema: dict[str, Any] | None, description: st
     if ok_schema is not None:
         responses[ok_status]["content"] = {"application/json": {"schema": ok_schema}}
     for code in ("401", *errors):
-        responses[code] = {"description": ERRORS[code], "content": {"application/json": {"schema": _ref("Error")}}}
+        responses[code] = _error(code)
     return responses
+
+
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[ -~]+$"},
+    "description": "the same key from the same user within 24 hours answers with the first answer and changes "
+                   "nothing again; the same key with another request is refused (422)",
+}
+
+
+def _every_post_takes_an_idempotency_key(paths: dict[str, Any]) -> None:
+    """And may answer the refusals every POST can meet: a bad key or body (400), a key in use (409), a body
+    over 1 MB (413), a key reused or text out of bounds (422)."""
+    for item in paths.values():
+        operation = item.get("post")
+        if operation is None:
+            continue
+        operation["parameters"] = [*operation.get("parameters", []), IDEMPOTENCY_KEY]
+        for code in ("400", "409", "413", "422"):
+            operation["responses"].setdefault(code, _error(code))
 
 
 def _param(name: str, where: str, schema: dict[str, Any], description: str, required: bool = False) -> dict:
@@ -320,7 +350,8 @@ def _flag(name: str, description: str) -> dict:
 def _paging(items: str) -> list[dict]:
     """page and per_page, as ``parsing.page_params`` reads them."""
     return [
-        _param("page", "query", {"type": "integer", "minimum": 1}, "page number, from 1"),
+        _param("page", "query", {"type": "integer", "minimum": 1, "maximum": limits.MAX_PAGE},
+               f"page number, from 1 (beyond {limits.MAX_PAGE:,} is out of range)"),
         _param("per_page", "query", {"type": "integer", "minimum": 1, "maximum": parsing.MAX_PER_PAGE},
                f"{items} per page (at most {parsing.MAX_PER_PAGE})"),
     ]
@@ -560,7 +591,7 @@ def document() -> dict[str, Any]:
                     _flag("overdue", "only cases with (true) or without (false) an overdue deadline"),
                     *_paging("cases"),
                 ],
-                "responses": _responses("200", page, "A page of case summaries", "400", "403"),
+                "responses": _responses("200", page, "A page of case summaries", "400", "403", "422"),
             },
         },
         "/cases/{case_id}": {
@@ -641,7 +672,7 @@ def document() -> dict[str, Any]:
                     _flag("acknowledged", "only alerts someone has (true) or has not yet (false) acknowledged"),
                     *_paging("alerts"),
                 ],
-                "responses": _responses("200", alert_list, "Alerts, newest first", "400", "403"),
+                "responses": _responses("200", alert_list, "Alerts, newest first", "400", "403", "422"),
             }
         },
         "/alerts/{alert_id}/acknowledge": {
@@ -656,8 +687,9 @@ def document() -> dict[str, Any]:
             "get": {
                 "summary": "Timeliness as the DfE counts it",
                 "operationId": "timeliness",
-                "parameters": [_param("year", "query", {"type": "integer"}, "calendar year", required=True)],
-                "responses": _responses("200", _ref("Timeliness"), "The year's figures", "400", "403"),
+                "parameters": [_param("year", "query", {"type": "integer", "minimum": 2014, "maximum": 2100},
+                                      "calendar year", required=True)],
+                "responses": _responses("200", _ref("Timeliness"), "The year's figures", "400", "403", "422"),
             }
         },
         "/openapi.json": {
@@ -669,6 +701,7 @@ def document() -> dict[str, Any]:
             }
         },
     }
+    _every_post_takes_an_idempotency_key(paths)
     return {
         "openapi": "3.1.0",
         "info": {

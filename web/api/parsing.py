@@ -3,19 +3,70 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
 
-from flask import request
+from flask import g, request
 
-from casework.core.errors import MalformedInput
+from casework.core.errors import Invalid, MalformedInput
+from web import limits
+
+LARGEST_NUMBER = limits.LAST_ID  # no number the API takes (ids, versions, years, codes) is larger
 
 
 def json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    """The body as a JSON object, checked once through: no control characters in text, no huge numbers.
+
+    The check walks every string and key of the decoded body, however deeply nested, so no view and no
+    operation has to remember it, and nothing half-acceptable reaches the database.
+    """
+    if "json_body" in g:
+        return g.json_body
+    if not request.is_json:
+        raise MalformedInput("Send the request body as JSON, with the header Content-Type: application/json.",
+                             code="malformed_json")
+    try:
+        body = json.loads(request.get_data(cache=True), parse_constant=_not_json)
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than any request needs
+        body = None
     if not isinstance(body, dict):
         raise MalformedInput("The request body must be a JSON object.", code="malformed_json")
+    _check_values(body)
+    g.json_body = body
     return body
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _check_values(body: dict[str, Any]) -> None:
+    """Walk the decoded body without recursion (its depth is the client's choice)."""
+    stack: list[tuple[str, Any]] = [("", body)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                where = f"{path}.{key}" if path else key
+                _check_text(where, key)
+                stack.append((where, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            _check_text(path, value)
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > LARGEST_NUMBER:
+            raise Invalid(f"That number is too large: no value here is more than {LARGEST_NUMBER:,}.",
+                          code="out_of_range", field=path)
+
+
+def _check_text(field: str, text: str) -> None:
+    if limits.CONTROL_CHARACTERS.search(text):
+        raise Invalid("Text cannot contain control characters (such as a null or an escape character); "
+                      "remove them and send it again.", code="control_characters", field=field)
+    if limits.LONE_SURROGATE.search(text):
+        raise Invalid("Text contains a broken character (half of a pair that makes one symbol); "
+                      "check the text and send it again.", code="invalid_text", field=field)
 
 
 def date_field(body: dict[str, Any], name: str, *, required: bool = True, label: str | None = None) -> dt.date | None:
@@ -80,17 +131,28 @@ def flag_param(name: str) -> bool | None:
 
 
 def page_params() -> tuple[int, int]:
-    """(page, per_page) for a paged list: both whole numbers from 1, per_page capped."""
-    return _positive_int_param("page", 1), min(_positive_int_param("per_page", 25), MAX_PER_PAGE)
+    """(page, per_page) for a paged list: both whole numbers from 1.
+
+    A page size over the limit is refused rather than quietly cut, so a client never mistakes a short
+    page for the end of the list; a page number beyond any caseload is out of range (422).
+    """
+    page, per_page = _positive_int_param("page", 1), _positive_int_param("per_page", 25)
+    if per_page > MAX_PER_PAGE:
+        raise MalformedInput(f"per_page can be at most {MAX_PER_PAGE}: ask for the next page for more.",
+                             code="per_page_too_large", field="per_page")
+    if page > limits.MAX_PAGE:
+        raise Invalid(f"page can be at most {limits.MAX_PAGE:,}.", code="out_of_range", field="page")
+    return page, per_page
 
 
 def _positive_int_param(name: str, default: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    number = limits.whole_number(raw)
+    if number is None or number < 1:
         raise MalformedInput(f"{name} must be a whole number from 1.", code="bad_parameter", field=name)
-    return int(raw)
+    return number
 
 
 def as_of_param() -> dt.date | None:

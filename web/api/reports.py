@@ -7,12 +7,12 @@ import re
 from flask import g, jsonify, request
 
 from casework import access as authz
-from casework.core.errors import MalformedInput
+from casework.core.errors import Invalid, MalformedInput
 from casework.reporting import timeliness as reports
-from web import database
+from web import database, limits
 from web.api.views import api
 
-_YEAR = re.compile(r"[1-9][0-9]{3}")
+_YEAR = re.compile(r"[1-9][0-9]{3,}")  # four digits, or more for a year far out of range
 
 
 def _year_param() -> int:
@@ -22,6 +22,9 @@ def _year_param() -> int:
     if not _YEAR.fullmatch(raw):
         raise MalformedInput(f"year must be a calendar year written with four digits, like 2025, not '{raw}'.",
                              field="year")
+    if len(raw) > 4 or not limits.year_in_range(int(raw)):
+        raise Invalid(f"year must be from {limits.FIRST_YEAR} (the Children and Families Act) to {limits.LAST_YEAR}, "
+                      f"not {raw}.", code="out_of_range", field="year")
     return int(raw)
 
 

@@ -6,6 +6,7 @@ Views stay thin; every rule lives in ``casework``. Errors always use the contrac
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import exists, func, select
 from werkzeug.exceptions import HTTPException
 
@@ -29,12 +30,25 @@ def _casework_error(exc: CaseworkError):
     return jsonify(exc.as_dict()), exc.status
 
 
+HTTP_CODES = {400: "malformed", 404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "malformed"}
+HTTP_MESSAGES = {
+    400: "The request could not be read.",
+    404: "There is nothing at this address.",
+    405: "This address does not accept that method.",
+    413: "The request is larger than 1 MB; send less at a time.",
+}
+
+
 @api.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    codes = {404: "not_found", 405: "method_not_allowed", 400: "malformed", 415: "malformed"}
-    message = {404: "There is nothing at this address.", 405: "This address does not accept that method."}.get(
-        exc.code or 500, exc.description or "The request could not be handled.")
-    return jsonify({"error": {"code": codes.get(exc.code or 500, "error"), "message": message}}), exc.code
+    status = exc.code or 500
+    message = HTTP_MESSAGES.get(status, exc.description or "The request could not be handled.")
+    response = jsonify({"error": {"code": HTTP_CODES.get(status, "error"), "message": message}})
+    # Keep what the exception says about the address (a 405's Allow), but answer in JSON.
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response, status
 
 
 @api.errorhandler(Exception)
@@ -120,12 +134,12 @@ def list_cases():
     return jsonify({"items": items, "total": total, "page": page, "per_page": per_page})
 
 
-@api.get("/cases/<int:case_id>")
+@api.get("/cases/<id:case_id>")
 def get_case(case_id: int):
     return _case_response(case_id, as_of=parsing.as_of_param())
 
 
-@api.post("/cases/<int:case_id>/events")
+@api.post("/cases/<id:case_id>/events")
 def post_event(case_id: int):
     authz.require(g.user, authz.CASE_WRITE_ROLES, "change cases")
     body = parsing.json_body()
@@ -136,7 +150,7 @@ def post_event(case_id: int):
     return _case_response(case_id)
 
 
-@api.get("/cases/<int:case_id>/history")
+@api.get("/cases/<id:case_id>/history")
 def case_history(case_id: int):
     with database().reading() as session:
         authz.visible_case(session, g.user, case_id)
@@ -161,7 +175,7 @@ def list_advice_requests():
     return jsonify({"items": items, "total": len(items)})
 
 
-@api.post("/advice-requests/<int:advice_request_id>/return")
+@api.post("/advice-requests/<id:advice_request_id>/return")
 def return_advice(advice_request_id: int):
     db = database()
     with db.reading() as session:
@@ -185,8 +199,12 @@ def json_errors_for_api_paths(app) -> None:
 
     def handler(exc: HTTPException):
         if request.path.startswith(api.url_prefix + "/") or request.path == api.url_prefix:
+            if isinstance(exc, CSRFError) and isinstance(request.routing_exception, HTTPException):
+                exc = request.routing_exception  # the pages' CSRF check ran first; the address is what is wrong
             return _http_error(exc)
         return exc
 
-    app.register_error_handler(404, handler)
-    app.register_error_handler(405, handler)
+    for status in (400, 404, 405, 413):
+        app.register_error_handler(status, handler)
+    # A POST to an API path that matches no route meets the pages' CSRF check before the router's 404 or 405.
+    app.register_error_handler(CSRFError, handler)

@@ -50,7 +50,7 @@ def _load(advice_request_id: int) -> dict:
         return _with_child(advice, casefile.advice_dict(advice, clock.today(), db.policy))
 
 
-@bp.route("/<int:advice_request_id>/return", methods=["GET", "POST"])
+@bp.route("/<id:advice_request_id>/return", methods=["GET", "POST"])
 def mark_returned(advice_request_id: int):
     advice = _load(advice_request_id)
     if advice["returned_on"] is not None:

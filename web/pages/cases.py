@@ -21,7 +21,7 @@ from casework.core import clock
 from casework.core.errors import CaseworkError, Conflict, EventNotAllowed
 from casework.deadlines import status as deadline_status
 from casework.models import Case, Deadline, Person, User
-from web import database
+from web import database, limits
 from web.pages import presenters as p
 from web.pages.access import section
 from web.pages.forms import (
@@ -75,8 +75,10 @@ def _caseload_query(filters: CaseloadFilterForm, mine: bool):
 def caseload():
     filters = CaseloadFilterForm(request.args, meta={"csrf": False})
     mine = request.args.get("mine", "yes" if current_user.role == "caseworker" else "no") == "yes"
-    page = request.args.get("page", "1")
-    page_number = int(page) if page.isdigit() and int(page) > 0 else 1
+    page_number = limits.whole_number(request.args.get("page", "1"))
+    page_error = None
+    if page_number is None or not 1 <= page_number <= limits.MAX_PAGE:
+        page_error, page_number = "Page numbers are whole numbers from 1; the first page is shown.", 1
     db = database()
     today = clock.today()
     query = _caseload_query(filters, mine)
@@ -94,9 +96,10 @@ def caseload():
                 "next_kind": nearest.kind if nearest else None,
                 "next_status": deadline_status.status(nearest, today, db.policy) if nearest else None,
             })
-    return render_template("cases/caseload.html", title="Cases", filters=filters, items=items, total=total,
-                           page=page_number, pages=pages, mine=mine,
-                           pagination=_pagination(page_number, pages))
+    html = render_template("cases/caseload.html", title="Cases", filters=filters, items=items, total=total,
+                           page=page_number, pages=pages, mine=mine, pagination=_pagination(page_number, pages),
+                           errors=[{"text": page_error}] if page_error else [])
+    return html, 422 if page_error else 200
 
 
 def _pagination(page: int, pages: int) -> dict[str, Any] | None:
@@ -151,7 +154,7 @@ def _load_case(session, case_id: int) -> Case:
     return authz.visible_case(session, current_user, case_id)
 
 
-@bp.get("/<int:case_id>")
+@bp.get("/<id:case_id>")
 def case(case_id: int):
     db = database()
     today = clock.today()
@@ -194,7 +197,7 @@ def _prepare(form: Any, event: str, case: dict[str, Any]) -> None:
         form.applies_to.choices = choices
 
 
-@bp.route("/<int:case_id>/events/<event>", methods=["GET", "POST"])
+@bp.route("/<id:case_id>/events/<event>", methods=["GET", "POST"])
 def event(case_id: int, event: str):
     authz.require(current_user, authz.CASE_WRITE_ROLES, "change cases")
     if event not in EVENT_FORMS:

@@ -13,7 +13,7 @@ from casework import access as authz
 from casework.core import clock
 from casework.models import Alert, Case, Deadline
 from casework.reporting import timeliness as reports
-from web import database
+from web import database, limits
 from web.pages import charts
 from web.pages.access import section
 from web.pages.presenters import STATE_LABELS
@@ -29,9 +29,15 @@ def _years(session) -> list[int]:
     return list(range(this_year, (first.year if first else this_year) - 1, -1))
 
 
-def _chosen_year(years: list[int]) -> int:
-    raw = request.args.get("year", "")
-    return int(raw) if raw.isdigit() and int(raw) in years else years[0]
+def _chosen_year(years: list[int]) -> tuple[int, str | None]:
+    """The year asked for, or the latest with a message when it is not a year the figures can cover."""
+    raw = request.args.get("year", "").strip()
+    if not raw:
+        return years[0], None
+    number = limits.whole_number(raw)
+    if number is None or not limits.year_in_range(number):
+        return years[0], f"Enter a year from {limits.FIRST_YEAR} to {limits.LAST_YEAR}, like {years[0]}"
+    return number, None
 
 
 @bp.get("")
@@ -40,7 +46,9 @@ def dashboard():
     today = clock.today()
     with db.reading() as session:
         years = _years(session)
-        year = _chosen_year(years)
+        year, year_error = _chosen_year(years)
+        if year not in years:  # a year with no requests yet still has its (empty) figures
+            years = sorted({*years, year}, reverse=True)
         figures = reports.timeliness(session, year, db.policy)
         monthly = reports.monthly_20_week_rate(session, year, db.policy)
         stages = reports.open_cases_by_stage(session)
@@ -53,9 +61,11 @@ def dashboard():
             .where(Alert.kind == "overdue", Alert.closed_at.is_(None))  # a closed alert no longer stands
             .order_by(Alert.created_at.desc(), Alert.id.desc()).limit(RECENT_ALERTS)
         ).all()
-    return render_template("dashboard/dashboard.html", title="Dashboard", year=year, years=years, figures=figures,
+    errors = [{"text": year_error, "href": "#year"}] if year_error else []
+    html = render_template("dashboard/dashboard.html", title="Dashboard", year=year, years=years, figures=figures,
                            monthly=monthly, stages=stages, overdue=overdue, overdue_total=overdue_total,
-                           alerts=alerts)
+                           alerts=alerts, errors=errors, year_error=year_error)
+    return html, 422 if year_error else 200
 
 
 def _svg(body: bytes) -> Response:
@@ -66,7 +76,7 @@ def _svg(body: bytes) -> Response:
     return response
 
 
-@bp.get("/charts/monthly-<int:year>.svg")
+@bp.get("/charts/monthly-<year:year>.svg")
 def monthly_chart(year: int):
     db = database()
     with db.reading() as session:

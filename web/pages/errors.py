@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from casework.core.errors import CaseworkError
+from web.limits import UntypeableText
 
 PAGES: dict[int, tuple[str, str]] = {
     400: ("Sorry, there is a problem with that request",
@@ -24,6 +25,8 @@ PAGES: dict[int, tuple[str, str]] = {
           "If you typed the web address, check it is correct. If you pasted it, check you copied the entire "
           "address."),
     405: ("Sorry, there is a problem with that request", "This page cannot be used that way."),
+    413: ("Sorry, that was too much to send at once",
+          "The service takes at most 1 MB in one go. Go back and send less, or split it into parts."),
     500: ("Sorry, there is a problem with the service", "Try again later. Nothing you entered was saved."),
 }
 
@@ -37,7 +40,11 @@ def error_page(code: int, detail: str | None = None):
 
 def _http_error(exc: HTTPException):
     code = exc.code or 500
-    return error_page(code if code in PAGES else 500)
+    page, status = error_page(code if code in PAGES else 500,
+                              exc.description if isinstance(exc, UntypeableText) else None)
+    # A 405 names the methods the address does take (Allow), as HTTP asks.
+    headers = {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}
+    return page, status, headers
 
 
 def _csrf_error(exc: CSRFError):
@@ -68,10 +75,11 @@ def _after_earlier(app: Flask, code: int, exc_class: type[Exception], page: Hand
 
 
 def register(app: Flask) -> None:
-    from werkzeug.exceptions import BadRequest, Forbidden, MethodNotAllowed, NotFound
+    from werkzeug.exceptions import BadRequest, Forbidden, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
-    for code, exc_class in ((400, BadRequest), (403, Forbidden), (404, NotFound), (405, MethodNotAllowed)):
+    for code, exc_class in ((400, BadRequest), (403, Forbidden), (404, NotFound), (405, MethodNotAllowed),
+                            (413, RequestEntityTooLarge)):
         app.register_error_handler(code, _after_earlier(app, code, exc_class, _http_error))
-    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(CSRFError, _after_earlier(app, 400, CSRFError, _csrf_error))
     app.register_error_handler(CaseworkError, _casework_error)
     app.register_error_handler(InternalServerError, _server_error)
