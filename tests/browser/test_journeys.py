@@ -15,6 +15,7 @@ from playwright.sync_api import Locator, Page, Response, expect
 from sqlalchemy import select
 
 from casework import operations
+from casework.core.clock import written
 from casework.models import AdviceRequest, Case, Deadline
 from casework.models.subject import ADVICE_REQUEST
 from tests.browser.conftest import browser_errors, check_page, screenshot, sign_in, watch_errors
@@ -253,8 +254,8 @@ def test_an_impossible_date_and_a_date_before_the_request_are_shown_next_to_the_
     fill_day(page, "Date of the decision to assess", before)
     answer = press(page, "Record decision to assess")
     assert answer.status == 422
-    message = (f"The date {before.isoformat()} is before the request was received "
-               f"({received.isoformat()}).")
+    message = (f"The date {written(before)} is before the request was received "
+               f"({written(received)}).")  # dates as people write them, never 2026-11-01
     assert error_summary(page) == [message]
     expect(page.locator("#on-error")).to_have_text(f"Error: {message}")
     check_page(page, "bad-date-before-request")
