@@ -317,3 +317,18 @@ def test_the_dashboard_leaves_out_closed_alerts(browser_for, db, new_case, setti
         with db.transaction() as session:
             assert len(close_unjustified(session, case.id, dt.date(2024, 10, 18), "Recomputed")) == 1
         assert case.reference not in recent_alerts()
+
+
+@freeze_time("2025-01-10")
+def test_a_corrected_entry_is_shown_as_corrected_with_why(browser_for, db, new_case):
+    from casework.cases import replay
+
+    case = new_case(dt.date(2024, 9, 2))
+    with db.reading() as session:
+        request_entry = replay.effective_history(session, case.id)[0]
+    replay.correct_entry(db, case.id, actor=None, entry_id=request_entry.id, on=dt.date(2024, 9, 16),
+                         reason="Date stamp misread")
+    page = browser_for("caseworker").client.get(f"/cases/{case.id}")
+    assert page.status_code == 200
+    assert "Corrected" in page.text and "now reads 16 September 2024" in page.text
+    assert "Entry corrected" in page.text and "Why: Date stamp misread" in page.text

@@ -16,7 +16,7 @@ from sqlalchemy import exists, func, or_, select
 
 from casework import access as authz
 from casework import operations
-from casework.cases import casefile
+from casework.cases import casefile, replay
 from casework.core import clock
 from casework.core.errors import CaseworkError, Conflict, EventNotAllowed
 from casework.deadlines import status as deadline_status
@@ -161,7 +161,7 @@ def case(case_id: int):
     with db.reading() as session:
         found = _load_case(session, case_id)
         data = casefile.case_dict(found, today, db.policy)
-        history = casefile.history(session, case_id)
+        history = replay.history_view(session, case_id)
         caseworker = session.get(User, found.assigned_caseworker_id) if found.assigned_caseworker_id else None
         data["assigned_caseworker"] = caseworker.display_name if caseworker else None
     events = [(event, EVENT_TITLES[event]) for event in data["allowed_events"]]
