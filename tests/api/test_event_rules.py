@@ -208,3 +208,20 @@ def test_a_refused_event_leaves_the_case_and_its_history_as_they_were(api, asses
     assert api.event(assessed, "void_advice_request", "2024-10-02", advice_request_id=999999,
                      reason="x").status_code == 404
     assert state_of(api, assessed) == before
+
+
+@pytest.mark.parametrize(("body", "field", "code"), [
+    ({"recieved_on": "2024-09-02"}, "recieved_on", "unknown_field"),
+    ({"child": {"famly_name": "Taylor"}}, "child.famly_name", "unknown_field"),
+    ({"child": {"given_name": 7}}, "child.given_name", "bad_type"),
+    ({"received_on": 20240902}, "received_on", "bad_date"),
+])
+def test_a_new_request_with_a_field_it_does_not_take_is_refused_and_nothing_is_written(api, body, field, code):
+    good = {"child": {"given_name": "Sam", "family_name": "Taylor", "date_of_birth": "2016-05-04"},
+            "received_on": "2024-09-02", "requested_by": "parent"}
+    child = {**good["child"], **body.pop("child", {})}
+    answer = api.post("/cases", {**good, "child": child, **body})
+    assert answer.status_code == 400, answer.get_json()
+    error = answer.get_json()["error"]
+    assert (error["code"], error["field"]) == (code, field)
+    assert api.get("/cases").get_json()["total"] == 0

@@ -174,3 +174,58 @@ def event_schema(name: str) -> dict[str, Any]:
     schema = EVENT_MODELS[name].model_json_schema()
     schema["title"] = name
     return schema
+
+
+class NewChild(BaseModel):
+    """A new child's details on a request; what else is known of them is added to their record later."""
+
+    model_config = STRICT
+    given_name: str
+    family_name: str
+    date_of_birth: IsoDate
+    primary_need: StrictStr | None = None
+
+
+class NewRequest(BaseModel):
+    """A request for an EHC needs assessment: a new child's details, or the id of a child already known."""
+
+    model_config = STRICT
+    child: NewChild | None = None
+    person_id: WholeNumber | None = None
+    primary_need: StrictStr | None = None
+    received_on: IsoDate
+    requested_by: StrictStr
+
+
+_REQUEST_LABELS = {"child": "The child's details", "person_id": "The child already known",
+                   "received_on": "The date the request was received", "requested_by": "Who made the request",
+                   "given_name": "The child's given name", "family_name": "The child's family name",
+                   "date_of_birth": "The child's date of birth", "primary_need": "The primary need"}
+
+
+def read_new_request(body: dict[str, Any]) -> NewRequest:
+    """A new request's body, every field known: a typo is refused with its name, never dropped."""
+    try:
+        return NewRequest.model_validate(body)
+    except ValidationError as error:
+        problem = sorted(error.errors(), key=lambda e: _PRIORITY.index(e["type"]) if e["type"] in _PRIORITY
+                         else len(_PRIORITY))[0]
+        path = [str(part) for part in problem["loc"] if not isinstance(part, int)]
+        name = ".".join(path[:2]) or "body"
+        leaf = path[-1] if path else "body"
+        if problem["type"] == "extra_forbidden":
+            known = tuple(NewChild.model_fields) if path[:1] == ["child"] else tuple(NewRequest.model_fields)
+            close = difflib.get_close_matches(leaf, known, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            return_error = MalformedInput(f"A request does not take a field called '{leaf}'.{hint}",
+                                          code="unknown_field", field=name)
+        elif problem["type"] == "missing":
+            return_error = MalformedInput(f"{_REQUEST_LABELS.get(leaf, leaf)} is required.", code="missing_field",
+                                          field=name)
+        elif problem["type"] == "bad_date":
+            return_error = MalformedInput(f"{_REQUEST_LABELS.get(leaf, leaf)} {problem['msg']}.", code="bad_date",
+                                          field=name)
+        else:
+            return_error = MalformedInput(f"{_REQUEST_LABELS.get(leaf, leaf)} is not in the form expected.",
+                                          code="bad_type", field=name)
+        raise return_error from None

@@ -87,30 +87,24 @@ def _case_response(case_id: int, status: int = 200, as_of=None):
 @api.post("/cases")
 def create_case():
     authz.require(g.user, authz.CASE_WRITE_ROLES, "create cases")
-    body = parsing.json_body()
-    child = body.get("child")
-    if body.get("person_id") is not None:  # a request for a child already known
-        if child is not None:
+    request_body = bodies.read_new_request(parsing.json_body())
+    if request_body.person_id is not None:  # a request for a child already known
+        if request_body.child is not None:
             raise MalformedInput("Send either child (a new child's details) or person_id (a child already known), "
                                  "not both.", code="child_and_person", field="person_id")
         case = operations.create_case(
-            database(), actor=g.user, person_id=parsing.int_field(body, "person_id"),
-            primary_need=parsing.text_field(body, "primary_need", required=False),
-            received_on=parsing.date_field(body, "received_on"),
-            requested_by=parsing.text_field(body, "requested_by"),
+            database(), actor=g.user, person_id=request_body.person_id, primary_need=request_body.primary_need,
+            received_on=request_body.received_on, requested_by=request_body.requested_by,
         )
         return _case_response(case.id, 201)
-    if not isinstance(child, dict):
+    child = request_body.child
+    if child is None:
         raise MalformedInput("child is required: an object with given_name, family_name and date_of_birth "
                              "(or person_id, for a child already known).", code="missing_field", field="child")
     case = operations.create_case(
-        database(), actor=g.user,
-        given_name=parsing.text_field(child, "given_name"),
-        family_name=parsing.text_field(child, "family_name"),
-        date_of_birth=parsing.date_field(child, "date_of_birth"),
-        primary_need=parsing.text_field(child, "primary_need", required=False),
-        received_on=parsing.date_field(body, "received_on"),
-        requested_by=parsing.text_field(body, "requested_by"),
+        database(), actor=g.user, given_name=child.given_name, family_name=child.family_name,
+        date_of_birth=child.date_of_birth, primary_need=child.primary_need or request_body.primary_need,
+        received_on=request_body.received_on, requested_by=request_body.requested_by,
     )
     return _case_response(case.id, 201)
 
