@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -231,7 +231,9 @@ def unit_of_work(db: Database, uow: Session | None) -> Iterator[Session]:
 
 
 def _load_for_update(session: Session, case_id: int) -> Case:
-    case = session.scalars(select(Case).where(Case.id == case_id).with_for_update()).one_or_none()
+    """The case, locked, with what its events read; the child's record is loaded only if something asks."""
+    query = select(Case).where(Case.id == case_id).options(lazyload(Case.person)).with_for_update()
+    case = session.scalars(query).one_or_none()
     if case is None:
         raise NotFound(f"There is no case {case_id}.")
     return case
