@@ -78,8 +78,9 @@ def test_calendar_months_clip_to_the_last_day_of_the_month(start, months, expect
 
 
 def test_review_period_from_a_leap_day_and_from_a_month_end():
-    # plan made 29 Feb 2024: 12 months later is 28 Feb 2025 (no 29th), so the period's last day is 27 Feb.
-    assert due("R7.1", D(2024, 2, 29)) == D(2025, 2, 27)
+    # plan made 29 Feb 2024: there is no 29 Feb 2025, so the period ends on the last day of that month,
+    # 28 Feb (statutory-rules.md section 0: the corresponding-date rule), not 27 Feb.
+    assert due("R7.1", D(2024, 2, 29)) == D(2025, 2, 28)
     assert due("R7.1", D(2023, 3, 1)) == D(2024, 2, 29)
     assert due("R7.1", D(2025, 3, 31)) == D(2026, 3, 30)
 

@@ -38,15 +38,27 @@ def test_no_rule_before_the_act_commenced():
     assert rules.rule_in_force("R5.1", D(2014, 9, 1)).id == "R5.1"
 
 
-def test_versions_follow_the_trigger_date_2020_coronavirus_modifications():
-    before = rules.rule_in_force("R5.1", D(2020, 4, 30))
-    during = rules.rule_in_force("R5.1", D(2020, 6, 1))
-    after = rules.rule_in_force("R5.1", D(2020, 9, 26))
-    assert rules.CORONAVIRUS not in before.excusable_by
-    assert rules.CORONAVIRUS in during.excusable_by and "SI 2020/471" in during.citation
-    assert rules.CORONAVIRUS not in after.excusable_by
-    # the time limit itself did not change: 20 weeks
-    assert during.due_on(D(2020, 6, 1)) == D(2020, 10, 19)
+@pytest.mark.parametrize(("rule_id", "starts_on", "due_on", "applies"), [
+    ("R5.1", D(2020, 3, 2), D(2020, 7, 20), True),     # ran into the period
+    ("R5.1", D(2020, 9, 1), D(2021, 1, 19), True),     # started in it
+    ("R5.1", D(2019, 9, 2), D(2020, 1, 20), False),    # over before it began
+    ("R5.1", D(2020, 9, 26), D(2021, 2, 13), False),   # began after it ended
+    ("R7.7", D(2020, 6, 1), D(2020, 6, 15), True),     # the review steps were covered too
+    ("R7.1", D(2019, 7, 1), D(2020, 6, 30), True),     # and the review itself (a temporary reg 18A)
+    ("R4.1", D(2020, 6, 1), D(2020, 6, 15), False),    # the family's window was not a duty it eased
+    ("R8.1", D(2020, 1, 6), D(2020, 2, 14), False),
+])
+def test_the_2020_coronavirus_exception_applies_by_period_to_the_limits_it_named(rule_id, starts_on, due_on, applies):
+    rule = rules.rule_in_force(rule_id, starts_on)
+    assert rules.exception_applies(rule, rules.CORONAVIRUS, starts_on, due_on) is applies
+    # and it changed no length: a request in 2020 still has 20 weeks
+    assert rules.rule_in_force("R5.1", D(2020, 6, 1)).due_on(D(2020, 6, 1)) == D(2020, 10, 19)
+
+
+def test_the_decision_to_issue_is_a_local_milestone_not_a_statutory_limit():
+    milestone = rules.rule_in_force("M3.2", D(2024, 9, 2))
+    assert not milestone.statutory and "Local practice" in milestone.citation
+    assert milestone.due_on(D(2024, 9, 2)) == D(2024, 12, 23)  # the worked example's 16 weeks
 
 
 def test_versions_do_not_overlap():

@@ -26,7 +26,7 @@ CONTRACT = {  # event -> states it may fire from (contract.md)
                            "under_review", "amending"},
     "set_phase_transfer": {"plan_maintained"},
     "hold_review_meeting": {"plan_maintained"},
-    "record_review_report": {"under_review"},
+    "record_review_report": {"under_review", "plan_maintained", "amending"},  # and after the decision, while owed
     "decide_review_outcome": {"under_review"},
     "issue_amended_plan": {"amending"},
     "cease_plan": {"plan_maintained"},

@@ -106,7 +106,8 @@ TRANSITIONS: tuple[tuple[str, tuple[str, ...], str | None, tuple[Guard, ...]], .
     ("withdraw_exception", OPEN_STATES, None, ()),
     ("set_phase_transfer", ("plan_maintained",), None, ()),
     ("hold_review_meeting", ("plan_maintained",), "under_review", ()),
-    ("record_review_report", ("under_review",), None, ()),
+    # the report is owed after the meeting, and stays recordable after the decision while it is outstanding
+    ("record_review_report", ("under_review", "plan_maintained", "amending"), None, ()),
     ("decide_review_outcome", ("under_review",), "plan_maintained", (_g("outcome_maintain"),)),
     ("decide_review_outcome", ("under_review",), "amending", (_g("outcome_amend"),)),
     ("decide_review_outcome", ("under_review",), "ceased", (_g("outcome_cease"),)),

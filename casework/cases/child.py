@@ -45,9 +45,10 @@ def check_age(date_of_birth: dt.date, received_on: dt.date, field: str = "child.
     if date_of_birth > received_on:
         raise Invalid("The child's date of birth is after the request date.", code="birth_after_request",
                       field=field)
-    if clock.months_after(date_of_birth, 12 * (MAX_AGE_AT_REQUEST + 1)) <= received_on:
-        raise Invalid(f"The young person was {MAX_AGE_AT_REQUEST + 1} or older on the request date; EHC plans "
-                      "cover ages 0 to 25.", code="too_old", field=field)
+    if clock.months_after(date_of_birth, 12 * MAX_AGE_AT_REQUEST) <= received_on:
+        raise Invalid(f"The young person was {MAX_AGE_AT_REQUEST} or older on the request date: a new request can "
+                      f"be made only for a young person under {MAX_AGE_AT_REQUEST} (Children and Families Act 2014 "
+                      "s.83(2)).", code="too_old", field=field)
 
 
 def new_child(session: Session, actor: User | None, given_name: str, family_name: str,

@@ -143,6 +143,8 @@ def _has_something_to_act_on(case: Case, event: str) -> bool:
         return any(outstanding(case, a) for a in case.advice_requests)
     if event == "withdraw_exception":
         return any(e.withdrawn_on is None for e in case.exceptions)
+    if event == "record_review_report":
+        return _review_report_owed(case)
     return True
 
 
@@ -441,6 +443,16 @@ def return_advice(db: Database, advice_request_id: int, *, actor: User | None, o
 # --------------------------------------------------------------------------------------------------- decisions and plan
 
 
+@effect("decide_to_issue")
+def _decide_to_issue(step: Step) -> None:
+    """A decision to issue is recorded under the local milestone M3.2, never as a statutory breach; R3.1 stays
+    for a decision not to issue (statutory-rules.md section 3)."""
+    milestone = rules.rule_in_force("M3.2", step.case.received_on)
+    for deadline in step.case.deadlines:
+        if deadline.kind == "issue_decision" and deadline.met_on == step.on and deadline.rule != milestone.id:
+            deadline.rule, deadline.citation = milestone.id, milestone.citation
+
+
 @effect("decide_not_to_issue")
 def _decide_not_to_issue(step: Step) -> None:
     step.case.closed_on, step.case.closed_reason = step.on, step.fields["reason"]
@@ -477,7 +489,8 @@ def _check_exception(step: Step) -> None:
     if ends_on < starts_on:
         raise Invalid("The exception cannot end before it starts.", code="ends_before_start", field="ends_on")
     for limit in limits.resolve(case, named):
-        if not any(rules.exception_applies(rules.rule_in_force(d.rule, d.starts_on), reason) for d in limit.deadlines):
+        if not any(rules.exception_applies(rules.rule_in_force(d.rule, d.starts_on), reason, d.starts_on, d.due_on)
+                   for d in limit.deadlines):
             rule = limit.deadlines[0]
             raise Invalid(f"'{codes.EXCEPTION_REASON_LABELS[reason]}' is not an exception to the time limit for "
                           f"{limit.label}, rule {rule.rule} ({rule.citation}).", code="exception_not_applicable",
@@ -568,7 +581,14 @@ def _hold_review_meeting(step: Step) -> None:
 
 @check("record_review_report")
 def _check_review_report(step: Step) -> None:
+    """The report can be sent after the decision too (met late), so it is never left overdue for good."""
+    if not _review_report_owed(step.case):
+        raise Invalid("No review report is owed on this case: it was sent already.", code="not_outstanding")
     _not_before(step.on, step.case.review_meeting_on, "the review meeting")
+
+
+def _review_report_owed(case: Case) -> bool:
+    return any(d.kind == "review_report" and d.is_open for d in case.deadlines)
 
 
 @effect("decide_review_outcome")

@@ -74,8 +74,13 @@ def months_before(event: dt.date, months: int) -> dt.date:
 
 
 def period_last_day(first_day: dt.date, months: int) -> dt.date:
-    """Last day of a period of N months "starting with" a day: plan made 1 Jan, review by 31 Dec."""
-    return months_after(first_day, months) - dt.timedelta(days=1)
+    """Last day of a period of N months "starting with" a day: the day before the corresponding date N months
+    later (plan made 1 Jan 2025: review by 31 Dec 2025), or, when there is no corresponding date, the last day of
+    that month (made 29 Feb 2024: by 28 Feb 2025, not 27 Feb)."""
+    later = months_after(first_day, months)
+    if later.day != first_day.day:  # no corresponding date: months_after clipped to the month's last day
+        return later
+    return later - dt.timedelta(days=1)
 
 
 def last_day_before(year: int, month: int, day: int) -> dt.date:

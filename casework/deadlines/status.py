@@ -58,7 +58,7 @@ def applies_to(exception: ExceptionRecord, deadline: Deadline) -> bool:
     if not any(covers(limit, deadline) for limit in exception.limits):
         return False
     rule = rules.rule_in_force(deadline.rule, deadline.starts_on)
-    return rules.exception_applies(rule, exception.reason)
+    return rules.exception_applies(rule, exception.reason, deadline.starts_on, deadline.due_on)
 
 
 def in_force(exception: ExceptionRecord, as_of: dt.date) -> bool:
@@ -67,14 +67,17 @@ def in_force(exception: ExceptionRecord, as_of: dt.date) -> bool:
 
 
 def excused(deadline: Deadline, current_status: str, exceptions: Iterable[ExceptionRecord], as_of: dt.date) -> bool:
-    """Late, and an exception in force that applies to it covers part of the time it was running."""
+    """Late, and an exception in force that applies to it fell during the time it was running."""
     if current_status not in LATE:
         return False
-    ran_until = deadline.met_on if deadline.met_on is not None and deadline.met_on <= as_of else as_of
-    return any(
-        in_force(e, as_of) and applies_to(e, deadline) and e.starts_on <= ran_until and e.ends_on >= deadline.starts_on
-        for e in exceptions
-    )
+    return any(in_force(e, as_of) and applies_to(e, deadline) and overlaps(e, deadline) for e in exceptions)
+
+
+def overlaps(exception: ExceptionRecord, deadline: Deadline) -> bool:
+    """The circumstances fell during the limit's running time [starts_on, due_on] (statutory-rules.md section 6).
+    ``ends_on`` is the first day back (the school's reopening, the family's return), so the last day of the
+    circumstances is the day before it."""
+    return exception.starts_on <= deadline.due_on and exception.ends_on > deadline.starts_on
 
 
 def advice_owed() -> ColumnElement[bool]:

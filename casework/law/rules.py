@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from casework.core import clock
@@ -107,26 +107,22 @@ _BASE_RULES: tuple[Rule, ...] = (
          "Tribunal Procedure (First-tier Tribunal) (HESC) Rules 2008 r.20(1)(c)", _appeal),
 )
 
-_COVID_FROM, _COVID_TO = dt.date(2020, 5, 1), dt.date(2020, 9, 25)
-_COVID_AFFECTED = {"R1.1", "R2.1", "R3.1", "R5.1", "R5.4"}
+# SI 2020/471 changed no length: from 1 May to 25 September 2020 inclusive it let a duty that coronavirus made
+# impractical be met "as soon as reasonably practicable". A temporary exception applies by period, not by
+# trigger: it is available to a deadline whose running time [starts_on, due_on] overlaps the period, for these
+# limits only (statutory-rules.md section 0).
+CORONAVIRUS_PERIOD = (dt.date(2020, 5, 1), dt.date(2020, 9, 25))
+CORONAVIRUS_RULES = frozenset({"R1.1", "R2.1", "R3.1", "R5.1", "R5.4", "R7.1", "R7.7", "R7.8", "R7.9", "R7.10",
+                               "R7.11", "R7.12", "R10.9"})
+
+# A decision to issue is not a statutory time limit: met by a decision to issue, the 16-week deadline is
+# recorded under this local milestone, which never counts as a breach (R3.1 stays for a decision not to issue).
+LOCAL_MILESTONE = Rule("M3.2", "Decision to issue a plan by 16 weeks: a local milestone, not a statutory breach",
+                       "Local practice (the SEND Regulations set no time limit for a decision to issue)",
+                       _weeks(16), LA_EXCEPTIONS, statutory=False)
 
 
-def _versions() -> tuple[Rule, ...]:
-    """Base rules, with the 2020 coronavirus versions cut out of their time span."""
-    versions: list[Rule] = []
-    for rule in _BASE_RULES:
-        if rule.id not in _COVID_AFFECTED:
-            versions.append(rule)
-            continue
-        versions.append(replace(rule, effective_to=_COVID_FROM - dt.timedelta(days=1)))
-        versions.append(replace(rule, effective_from=_COVID_FROM, effective_to=_COVID_TO,
-                                excusable_by=rule.excusable_by | {CORONAVIRUS},
-                                citation=rule.citation + ", as modified by SI 2020/471"))
-        versions.append(replace(rule, effective_from=_COVID_TO + dt.timedelta(days=1)))
-    return tuple(versions)
-
-
-RULES: tuple[Rule, ...] = _versions()
+RULES: tuple[Rule, ...] = (*_BASE_RULES, LOCAL_MILESTONE)
 
 
 class NoRuleInForce(LookupError):
@@ -140,6 +136,15 @@ def rule_in_force(rule_id: str, on: dt.date, rules: tuple[Rule, ...] = RULES) ->
     raise NoRuleInForce(f"No version of rule {rule_id} was in force on {on.isoformat()}")
 
 
-def exception_applies(rule: Rule, reason: str) -> bool:
-    """Whether a recorded exception of this reason can excuse lateness against this rule version."""
+def exception_applies(rule: Rule, reason: str, starts_on: dt.date | None = None,
+                      due_on: dt.date | None = None) -> bool:
+    """Whether a recorded exception of this reason can excuse lateness against this rule version.
+
+    The coronavirus exception needs the deadline's running time: it is there only for a limit it named whose
+    time ran in its 2020 period."""
+    if reason == CORONAVIRUS:
+        if rule.id not in CORONAVIRUS_RULES or starts_on is None or due_on is None:
+            return False
+        first, last = CORONAVIRUS_PERIOD
+        return starts_on <= last and due_on >= first
     return reason in rule.excusable_by

@@ -62,9 +62,7 @@ def _exception_applies(exception: ExceptionRecord, deadline: Deadline) -> bool:
     SEN2 counts a plan under "exceptions apply" whether or not it was in the end late, so lateness is not
     required here (unlike the "excused" flag on a late deadline); the span test is the one that flag uses.
     """
-    ran_until = deadline.met_on or deadline.due_on
-    return (deadlines.applies_to(exception, deadline) and exception.starts_on <= ran_until
-            and exception.ends_on >= deadline.starts_on)
+    return deadlines.applies_to(exception, deadline) and deadlines.overlaps(exception, deadline)
 
 
 def _plans_with_exceptions(session: Session, start: dt.date, end: dt.date) -> list[Deadline]:
