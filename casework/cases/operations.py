@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -359,11 +359,16 @@ def _withdraw(step: Step) -> None:
 # --------------------------------------------------------------------------------------------------- advice
 
 
+def _on_case(case: Case, rows: Iterable[Any], wanted: int, what: str) -> Any:
+    """One thing on this case by its id: an id from another case reads as missing."""
+    found = next((row for row in rows if row.id == wanted), None)
+    if found is None:
+        raise NotFound(f"Case {case.reference} has no {what} {wanted}.")
+    return found
+
+
 def advice_on_case(case: Case, advice_request_id: int) -> AdviceRequest:
-    for advice in case.advice_requests:
-        if advice.id == advice_request_id:
-            return advice
-    raise NotFound(f"Case {case.reference} has no advice request {advice_request_id}.")
+    return _on_case(case, case.advice_requests, advice_request_id, "advice request")
 
 
 @check("request_advice")
@@ -527,10 +532,7 @@ def _record_exception(step: Step) -> None:
 
 
 def exception_on_case(case: Case, exception_id: int) -> ExceptionRecord:
-    for record in case.exceptions:
-        if record.id == exception_id:
-            return record
-    raise NotFound(f"Case {case.reference} has no exception {exception_id}.")
+    return _on_case(case, case.exceptions, exception_id, "exception")
 
 
 @check("withdraw_exception")
