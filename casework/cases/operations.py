@@ -470,6 +470,20 @@ def _issue_draft(step: Step) -> None:
     step.ledger.open("draft_representations", step.on)
 
 
+@check("issue_final")
+def _check_representations_closed(step: Step) -> None:
+    """Say when the plan may be issued: the family's window must have closed first (reg 13(1))."""
+    served = step.case.draft_issued_on
+    if served is None:
+        return
+    last_day = clock.days_beginning_with(served, 15)
+    if step.on <= last_day:
+        raise Invalid(f"The final plan cannot be issued until the family's 15-day window for representations on the "
+                      f"draft has closed: it runs to {clock.written(last_day)}, so the earliest date the plan may be "
+                      f"issued is {clock.written(last_day + dt.timedelta(days=1))} (SEND Regs 2014 reg 13(1)).",
+                      code="guard_refused", field="on")
+
+
 @effect("issue_final")
 def _issue_final(step: Step) -> None:
     """The final plan: meets the 20-week limit and starts the first 12-month review period."""

@@ -31,6 +31,7 @@ def test_a_case_from_request_to_ceasing_through_every_event(api):
     assert api.event(cid, "issue_draft", "2025-01-06").get_json()["state"] == "draft_issued"
     early = api.event(cid, "issue_final", "2025-01-20")
     assert early.status_code == 422 and early.get_json()["error"]["code"] == "guard_refused"
+    assert "the earliest date the plan may be issued is 21 January 2025" in early.get_json()["error"]["message"]
     case = api.event(cid, "issue_final", "2025-01-21", named_setting="Oak Primary School").get_json()
     final = kinds(case, "final_plan")[0]
     assert (case["state"], final["status"], final["excused"]) == ("plan_maintained", "met_late", True)
