@@ -332,3 +332,36 @@ def test_a_corrected_entry_is_shown_as_corrected_with_why(browser_for, db, new_c
     assert page.status_code == 200
     assert "Corrected" in page.text and "now reads 16 September 2024" in page.text
     assert "Entry corrected" in page.text and "Why: Date stamp misread" in page.text
+
+
+@freeze_time("2025-01-10")
+def test_a_wrong_request_date_is_corrected_on_the_page(browser_for, db, new_case):
+    from casework.cases import replay
+
+    case = new_case(dt.date(2024, 9, 2))
+    operations.agree_to_assess(db, case.id, actor=None, on=dt.date(2024, 9, 20))
+    with db.reading() as session:
+        request_entry = replay.effective_history(session, case.id)[0]
+    browser = browser_for("caseworker")
+    page = browser.client.get(f"/cases/{case.id}")
+    url = f"/cases/{case.id}/history/{request_entry.id}/correct"
+    assert url in page.text and "Correct this entry" in page.text
+
+    no_reason = browser.submit(url, {"on": date_boxes(9, 9, 2024), "reason": ""})
+    assert no_reason.status_code == 422 and "Enter why the entry is being corrected" in no_reason.text
+    impossible = browser.submit(url, {"on": date_boxes(25, 9, 2024), "reason": "Wrong date"})
+    assert impossible.status_code == 422
+    assert "Agreed to assess" in impossible.text and "20 September 2024" in impossible.text
+    done = browser.submit(url, {"on": date_boxes(9, 9, 2024), "reason": "Date stamp misread"})
+    assert done.status_code == 302
+    with db.reading() as session:
+        from casework.models import Case as StoredCase
+
+        assert session.get(StoredCase, case.id).received_on == dt.date(2024, 9, 9)
+    page = browser.client.get(f"/cases/{case.id}")
+    assert "Why: Date stamp misread" in page.text and "now reads 9 September 2024" in page.text
+
+
+def test_an_adviser_cannot_open_the_correction_page(browser_for, new_case):
+    case = new_case(dt.date(2024, 9, 2))
+    assert browser_for("adviser").client.get(f"/cases/{case.id}/history/1/correct").status_code == 403

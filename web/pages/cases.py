@@ -28,6 +28,7 @@ from web.pages.forms import (
     EVENT_FORMS,
     EVENT_TITLES,
     CaseloadFilterForm,
+    CorrectionForm,
     NewRequestForm,
     attach_error,
     choice,
@@ -236,3 +237,37 @@ def _event_page(form: Any, event: str, case: dict[str, Any], form_errors: list[s
     return render_template("cases/event.html", title=f"{EVENT_TITLES[event]}: {case['reference']}", form=form,
                            event=event, heading=EVENT_TITLES[event], case=case,
                            errors=error_list(form, form_errors))
+
+
+@bp.route("/<int:case_id>/history/<int:entry_id>/correct", methods=["GET", "POST"])
+def correct_entry(case_id: int, entry_id: int):
+    """A colleague's mistake put right on the page: the entry's right date, with why. The case is recomputed
+    from its corrected history; the entry stays, marked corrected."""
+    authz.require(current_user, authz.CASE_WRITE_ROLES, "correct cases")
+    db = database()
+    with db.reading() as session:
+        data = casefile.case_dict(_load_case(session, case_id), clock.today(), db.policy)
+        entry = next((e for e in replay.effective_history(session, case_id) if e.id == entry_id), None)
+    if entry is None:
+        abort(404)
+    form = CorrectionForm()
+    label = p.EVENT_LABELS.get(entry.event, entry.event)
+    form_errors: list[str] = []
+    if request.method == "GET":
+        form.version.data = str(data["version"])
+        form.on.data = entry.on
+    elif form.validate_on_submit():
+        version = form.version.data
+        try:
+            replay.correct_entry(db, case_id, actor=current_user, entry_id=entry_id, on=form.on.data,
+                                 reason=form.reason.data,
+                                 expected_version=int(version) if version and version.isdigit() else None)
+        except CaseworkError as refused:
+            placed = refused.field in ("on", "reason") and attach_error(form, refused.field, refused.message)
+            form_errors = [] if placed else [refused.message]
+        else:
+            flash(f"{label}: corrected to {p.long_date(form.on.data)}. The case was recomputed.", "success")
+            return redirect(url_for("cases.case", case_id=case_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("cases/correct.html", title=f"Correct an entry: {data['reference']}", form=form,
+                           case=data, entry=entry, label=label, errors=error_list(form, form_errors)), status

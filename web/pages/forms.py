@@ -232,6 +232,19 @@ def event_values(event: str, form: EventForm) -> dict[str, Any]:
     return values
 
 
+class CorrectionForm(PageForm):
+    """Putting an entry right: its right date, and why (every correction is kept with who made it and why)."""
+
+    version = HiddenField()
+    on = GovDateField("The right date", enter="the right date for this entry",
+                      description="For example, 16 9 2024")
+    reason = StringField("Why is it being corrected?", widget=GovTextArea(),
+                         validators=[DataRequired(message="Enter why the entry is being corrected"),
+                                     Length(max=2000, message="The reason must be 2000 characters or fewer")],
+                         description="For example, the date stamp on the letter was misread")
+    submit = SubmitField("Correct the entry", widget=GovSubmitInput())
+
+
 class ReturnAdviceForm(PageForm):
     on = GovDateField("Date the advice was sent to the council", enter="the date the advice was sent",
                       description="For example, 27 3 2025")
