@@ -365,3 +365,16 @@ def test_a_wrong_request_date_is_corrected_on_the_page(browser_for, db, new_case
 def test_an_adviser_cannot_open_the_correction_page(browser_for, new_case):
     case = new_case(dt.date(2024, 9, 2))
     assert browser_for("adviser").client.get(f"/cases/{case.id}/history/1/correct").status_code == 403
+
+
+@freeze_time("2025-03-01")
+def test_a_late_deadline_with_an_exception_reads_late_exception_applies_not_overdue(browser_for, db, new_case):
+    case = new_case(dt.date(2024, 9, 2))  # final plan due 20 January 2025
+    operations.record_exception(db, case.id, actor=None, on=dt.date(2025, 1, 25), reason="personal_circumstances",
+                                starts_on=dt.date(2024, 12, 1), ends_on=dt.date(2025, 1, 20), applies_to="final_plan")
+    page = browser_for("caseworker").client.get(f"/cases/{case.id}").text
+    row = page[page.index("Final plan issued (20 weeks)"):]
+    row = row[:row.index("</tr>")]
+    assert "Late: exception applies" in row and "Overdue" not in row
+    other = page[page.index("Decision whether to assess"):]
+    assert "Overdue" in other[:other.index("</tr>")]  # no exception for that one: it reads overdue

@@ -99,8 +99,13 @@ def days_phrase(due_on: dt.date | str | None, as_of: dt.date | None = None) -> s
     return f"{-days} day{'s' if days != -1 else ''} overdue"
 
 
-def status_tag(status: str | None) -> dict[str, Any]:
-    """Parameters for govukTag: the status in words, with its colour as a second signal."""
+def status_tag(status: str | None, *, excused: bool = False) -> dict[str, Any]:
+    """Parameters for govukTag: the status in words, with its colour as a second signal. A late deadline with an
+    exception that applies is still owed "as soon as practicable", not a breach to chase: it reads so."""
+    if excused and status == "overdue":
+        return {"text": "Late: exception applies", "classes": "govuk-tag--yellow"}
+    if excused and status == "met_late":
+        return {"text": "Met late: exception applied", "classes": "govuk-tag--grey"}
     return {"text": STATUS_LABELS.get(status or "", "No deadline"), "classes": STATUS_TAGS.get(status or "", "")}
 
 
