@@ -15,6 +15,7 @@ from casework.cases.operations import (
     apply_event,
     cease_plan,
     check_request,
+    circulate_review_papers,
     create_case,
     decide_not_to_issue,
     decide_review_outcome,
@@ -33,6 +34,8 @@ from casework.cases.operations import (
     refuse_to_assess,
     request_advice,
     return_advice,
+    schedule_review_meeting,
+    send_review_invitations,
     set_phase_transfer,
     start_case,
     unit_of_work,
@@ -43,6 +46,9 @@ from casework.cases.operations import (
 from casework.people.operations import update_person
 
 __all__ = [
+    "circulate_review_papers",
+    "send_review_invitations",
+    "schedule_review_meeting",
     "exception_on_case",
     "advice_on_case",
     "check_request",

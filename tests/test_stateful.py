@@ -37,6 +37,7 @@ FIELDS = {
     "cease_plan": st.fixed_dictionaries({"reason": st.integers(0, 10)}),
     "withdraw": st.fixed_dictionaries({"reason": st.just("Family withdrew")}),
     "void_advice_request": st.fixed_dictionaries({"reason": st.just("Sent to the wrong service")}),
+    "schedule_review_meeting": st.fixed_dictionaries({"meeting_on": st.sampled_from([D(2026, 7, 1), D(2026, 9, 9)])}),
     "withdraw_exception": st.fixed_dictionaries({"reason": st.just("Recorded in error")}),
     "record_exception": st.fixed_dictionaries({
         "reason": st.sampled_from(["personal_circumstances", "absent_from_area", "missed_appointment"]),

@@ -25,6 +25,9 @@ CONTRACT = {  # event -> states it may fire from (contract.md)
     "withdraw_exception": {"request_received", "assessment", "drafting", "draft_issued", "plan_maintained",
                            "under_review", "amending"},
     "set_phase_transfer": {"plan_maintained"},
+    "schedule_review_meeting": {"plan_maintained"},
+    "send_review_invitations": {"plan_maintained"},
+    "circulate_review_papers": {"plan_maintained"},
     "hold_review_meeting": {"plan_maintained"},
     "record_review_report": {"under_review", "plan_maintained", "amending"},  # and after the decision, while owed
     "decide_review_outcome": {"under_review"},

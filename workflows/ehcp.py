@@ -105,6 +105,9 @@ TRANSITIONS: tuple[tuple[str, tuple[str, ...], str | None, tuple[Guard, ...]], .
     ("record_exception", OPEN_STATES, None, ()),
     ("withdraw_exception", OPEN_STATES, None, ()),
     ("set_phase_transfer", ("plan_maintained",), None, ()),
+    ("schedule_review_meeting", ("plan_maintained",), None, ()),
+    ("send_review_invitations", ("plan_maintained",), None, ()),
+    ("circulate_review_papers", ("plan_maintained",), None, ()),
     ("hold_review_meeting", ("plan_maintained",), "under_review", ()),
     # the report is owed after the meeting, and stays recordable after the decision while it is outstanding
     ("record_review_report", ("under_review", "plan_maintained", "amending"), None, ()),

@@ -145,6 +145,9 @@ def _has_something_to_act_on(case: Case, event: str) -> bool:
         return any(e.withdrawn_on is None for e in case.exceptions)
     if event == "record_review_report":
         return _review_report_owed(case)
+    if event in ("send_review_invitations", "circulate_review_papers"):
+        kind = "review_invitations" if event == "send_review_invitations" else "review_papers"
+        return any(d.kind == kind and d.is_open for d in case.deadlines)
     return True
 
 
@@ -588,6 +591,37 @@ def _set_phase_transfer(step: Step) -> None:
                      transfer=transfer, year=year)
 
 
+@check("schedule_review_meeting")
+def _check_schedule(step: Step) -> None:
+    _not_before(step.on, step.case.plan_issued_on, "the final plan was issued")
+    meeting_on = step.fields["meeting_on"]
+    if meeting_on < step.on:
+        raise Invalid(f"The meeting on {clock.written(meeting_on)} is before the day it was arranged "
+                      f"({clock.written(step.on)}).", code="meeting_before_arranged", field="meeting_on")
+
+
+@effect("schedule_review_meeting")
+def _schedule_review_meeting(step: Step) -> None:
+    """Invitations and the advice and papers are owed 2 weeks before the meeting (reg 20(3)-(4)); a meeting
+    moved to another date replaces the steps still owed for the old one."""
+    meeting_on = step.fields["meeting_on"]
+    step.ledger.cancel(["review_invitations", "review_papers"])
+    for kind in ("review_invitations", "review_papers"):
+        step.ledger.open(kind, meeting_on, starts_on=step.on)
+
+
+def _review_step_owed(kind: str, what: str) -> Effect:
+    def check_owed(step: Step) -> None:
+        if not any(d.kind == kind and d.is_open for d in step.case.deadlines):
+            raise Invalid(f"No {what} {'are' if what.endswith('s') else 'is'} owed: schedule the review meeting first, "
+                          f"or they were recorded already.", code="not_outstanding")
+    return check_owed
+
+
+CHECKS["send_review_invitations"] = _review_step_owed("review_invitations", "invitations")
+CHECKS["circulate_review_papers"] = _review_step_owed("review_papers", "advice and papers")
+
+
 @effect("hold_review_meeting")
 def _hold_review_meeting(step: Step) -> None:
     step.case.review_meeting_on = step.on
@@ -613,7 +647,7 @@ def _decide_review_outcome(step: Step) -> None:
     case, outcome = step.case, step.fields["outcome"]
     if outcome == "cease":
         # A closed case owes nothing more, not even a review report never recorded.
-        step.ledger.cancel(["phase_transfer", "amended_plan", "review_report"])
+        step.ledger.cancel(["phase_transfer", "amended_plan", "review_report", "review_invitations", "review_papers"])
         case.closed_on = step.on
         return
     if outcome == "maintain":
@@ -657,6 +691,9 @@ issue_final = _operation("issue_final")
 record_exception = _operation("record_exception")
 withdraw_exception = _operation("withdraw_exception")
 set_phase_transfer = _operation("set_phase_transfer")
+schedule_review_meeting = _operation("schedule_review_meeting")
+send_review_invitations = _operation("send_review_invitations")
+circulate_review_papers = _operation("circulate_review_papers")
 hold_review_meeting = _operation("hold_review_meeting")
 record_review_report = _operation("record_review_report")
 decide_review_outcome = _operation("decide_review_outcome")

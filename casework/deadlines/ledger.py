@@ -38,10 +38,11 @@ class Ledger:
         return wanted
 
     def open(self, kind: str, trigger: dt.date, *, rule_id: str | None = None,
-             subject: AdviceRequest | None = None, **facts: Any) -> Deadline:
+             subject: AdviceRequest | None = None, starts_on: dt.date | None = None, **facts: Any) -> Deadline:
         """A new deadline row, its due date from the rule version in force on the trigger date."""
         self._allowed("open", [kind])
-        return open_deadline(self.case, kind, trigger, self.policy, rule_id=rule_id, subject=subject, **facts)
+        return open_deadline(self.case, kind, trigger, self.policy, rule_id=rule_id, subject=subject,
+                             starts_on=starts_on, **facts)
 
     def meet(self, kinds: Iterable[str], *, subject: AdviceRequest | None = None, on: dt.date | None = None) -> None:
         for deadline in open_deadlines(self.case, self._allowed("meet", kinds), subject):
@@ -63,16 +64,19 @@ class Ledger:
 
 
 def open_deadline(case: Case, kind: str, trigger: dt.date, policy: Policy, *, rule_id: str | None = None,
-                  subject: AdviceRequest | None = None, **facts: Any) -> Deadline:
+                  subject: AdviceRequest | None = None, starts_on: dt.date | None = None, **facts: Any) -> Deadline:
+    """``starts_on`` is the trigger unless given: a duty owed before its trigger (invitations two weeks before
+    a meeting) starts when it became known, or on its due date if it was late from the start."""
     spec = rules.DEADLINE_KINDS[kind]
     rule_id = rule_id or spec.rule_ids[0]
     try:
         rule = rules.rule_in_force(rule_id, trigger)
     except rules.NoRuleInForce as exc:
         raise Invalid(f"{exc}: the statutory timetable starts on 1 September 2014.", code="no_rule_in_force") from exc
+    due_on = rule.due_on(trigger, policy.counting, **facts)
     deadline = Deadline(
-        kind=kind, rule=rule.id, citation=rule.citation, starts_on=trigger,
-        due_on=rule.due_on(trigger, policy.counting, **facts), is_duty=spec.is_duty,
+        kind=kind, rule=rule.id, citation=rule.citation, starts_on=min(starts_on or trigger, due_on),
+        due_on=due_on, is_duty=spec.is_duty,
         subject=Subject.advice_request(subject.id) if subject is not None else Subject.case(case.id),
     )
     # Added through the case's collection, which carries it into the case's session (or keeps it with a case

@@ -100,7 +100,8 @@ def _reason(enter: str, label: str) -> EventField:
 
 ADVICE_KINDS = ("advice",)
 ASSESSMENT_KINDS = ("decision_to_assess", "issue_decision", "final_plan")
-PLAN_KINDS = ("annual_review", "review_report", "amended_plan", "phase_transfer")
+REVIEW_STEPS = ("review_invitations", "review_papers")
+PLAN_KINDS = ("annual_review", *REVIEW_STEPS, "review_report", "amended_plan", "phase_transfer")
 
 # The creation of a case is not an event on a case, but its history line and its deadlines are declared here
 # beside the others so the ledger and the history read it the same way.
@@ -190,6 +191,17 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
                              hint="For example, 2026"),
               ),
               opens=("phase_transfer",), may_cancel=("phase_transfer",)),
+    EventSpec("schedule_review_meeting", "Schedule the review meeting", "Review meeting scheduled",
+              "Date the meeting was arranged", "the date the meeting was arranged", "Record review meeting date",
+              fields=(EventField("meeting_on", "date", "Date of the review meeting", "the date of the review meeting",
+                                 hint="It may be in the future. Invitations and papers are due 2 weeks before it"),),
+              opens=REVIEW_STEPS, may_cancel=REVIEW_STEPS),
+    EventSpec("send_review_invitations", "Send the review invitations", "Review invitations sent",
+              "Date the invitations were sent", "the date the invitations were sent", "Record invitations sent",
+              meets=("review_invitations",)),
+    EventSpec("circulate_review_papers", "Circulate the review papers", "Review papers circulated",
+              "Date the advice and papers were circulated", "the date the papers were circulated",
+              "Record papers circulated", meets=("review_papers",)),
     EventSpec("hold_review_meeting", "Hold the review meeting", "Review meeting held", "Date of the review meeting",
               "the date of the review meeting", "Record review meeting", opens=("review_report", "review_decision")),
     EventSpec("record_review_report", "Send the review report", "Review report sent", "Date the review report was sent",
@@ -200,7 +212,8 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
                                  choices=codes.REVIEW_OUTCOMES, choice_labels=codes.REVIEW_OUTCOME_LABELS,
                                  widget="radio"),),
               meets=("review_decision", "annual_review"), may_open=("annual_review", "amended_plan"),
-              may_meet=("phase_transfer",), may_cancel=("phase_transfer", "amended_plan", "review_report")),
+              may_meet=("phase_transfer",),
+              may_cancel=("phase_transfer", "amended_plan", "review_report", *REVIEW_STEPS)),
     EventSpec("issue_amended_plan", "Issue the amended plan", "Amended plan issued", "Date the amended plan was issued",
               "the date the amended plan was issued", "Record amended plan issued",
               meets=("amended_plan", "phase_transfer")),

@@ -29,6 +29,8 @@ DEADLINE_KINDS: dict[str, DeadlineKind] = {
         DeadlineKind("advice", "Advice returned (6 weeks)", ("R2.1",), advice=True),
         DeadlineKind("draft_representations", "Family's representations on the draft", ("R4.1",), is_duty=False),
         DeadlineKind("annual_review", "Annual review", ("R7.1",)),
+        DeadlineKind("review_invitations", "Review meeting invitations sent", ("R7.4",)),
+        DeadlineKind("review_papers", "Review advice and papers circulated", ("R7.5",)),
         DeadlineKind("review_report", "Review report sent", ("R7.7",)),
         DeadlineKind("review_decision", "Review decision and any proposed amendments", ("R7.8",)),
         DeadlineKind("amended_plan", "Final amended plan", ("R7.11",)),

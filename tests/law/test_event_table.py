@@ -29,6 +29,10 @@ KNOWN_DEPARTURES = {
     ("phase_transfer", "cancel", "cease_plan"),
     ("phase_transfer", "cancel", "decide_review_outcome"),
     ("phase_transfer", "cancel", "set_phase_transfer"),
+    ("review_invitations", "cancel", "cease_plan"),
+    ("review_invitations", "cancel", "decide_review_outcome"),
+    ("review_papers", "cancel", "cease_plan"),
+    ("review_papers", "cancel", "decide_review_outcome"),
 }
 KNOWN_EVENTS = {REQUEST_RECEIVED.name, *EVENTS}
 
