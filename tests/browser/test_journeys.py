@@ -200,7 +200,8 @@ def test_a_caseworker_logs_a_request_and_takes_it_to_a_final_plan(page: Page, li
         long_date(received + dt.timedelta(days=126)))
     expect(summary.locator(".govuk-summary-list__row", has_text="Named school or setting")).to_contain_text(
         "Riverside Primary School")
-    assert deadline_statuses(page) == {"R1.1": "Met", "R2.1": "Met late", "R3.1": "Met", "R4.1": "Met",
+    # the decision to issue is recorded under the local milestone M3.2 (R3.1 is the no-plan notice)
+    assert deadline_statuses(page) == {"R1.1": "Met", "R2.1": "Met late", "M3.2": "Met", "R4.1": "Met",
                                        "R5.1": "Met", "R7.1": "Pending"}
     advice = table_rows(page.get_by_role("table", name="Advice requested for this assessment"))
     assert advice == [[f"Health {NORTHBRIDGE}", long_date(received + dt.timedelta(days=36)),
