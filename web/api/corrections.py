@@ -28,7 +28,7 @@ class CorrectionHeader(BaseModel):
     version: bodies.WholeNumber | None = None
 
 
-@api.post("/cases/<int:case_id>/corrections")
+@api.post("/cases/<id:case_id>/corrections")
 def correct(case_id: int):
     authz.require(g.user, authz.CASE_WRITE_ROLES, "correct cases")
     with database().reading() as session:

@@ -239,7 +239,7 @@ def _event_page(form: Any, event: str, case: dict[str, Any], form_errors: list[s
                            errors=error_list(form, form_errors))
 
 
-@bp.route("/<int:case_id>/history/<int:entry_id>/correct", methods=["GET", "POST"])
+@bp.route("/<id:case_id>/history/<id:entry_id>/correct", methods=["GET", "POST"])
 def correct_entry(case_id: int, entry_id: int):
     """A colleague's mistake put right on the page: the entry's right date, with why. The case is recomputed
     from its corrected history; the entry stays, marked corrected."""
