@@ -28,12 +28,12 @@ __all__ = ["ADDED", "FolderStorage", "Storage", "add", "as_dict", "folder_from_s
 def add(db: Database, storage: Storage, *, actor: User, case_id: int, data: bytes, filename: str | None,
         kind: str | None, advice_request_id: int | None = None, max_bytes: int) -> Document:
     """A document added to a case by a caseworker, a manager, or an adviser answering their own request."""
-    if kind not in codes.DOCUMENT_KINDS:
-        options = ", ".join(codes.DOCUMENT_KIND_LABELS.values())
-        raise Invalid(f"Choose what the document is: {options}.", code="invalid_choice", field="kind")
     with db.reading() as session:
         case = access.documents_case(session, actor, case_id)
         state = case.state
+        if kind not in codes.DOCUMENT_KINDS:
+            options = ", ".join(codes.DOCUMENT_KIND_LABELS.values())
+            raise Invalid(f"Choose what the document is: {options}.", code="invalid_choice", field="kind")
         if advice_request_id is not None:
             advice = session.get(AdviceRequest, advice_request_id)
             if advice is None or advice.case_id != case_id:

@@ -100,8 +100,9 @@ LETTER_KINDS: dict[str, LetterKind] = {kind.name: kind for kind in (
         _iass("Reg 14(2)(d)"),
     ), appealable=True),
     LetterKind("review_decision", "Decision after the annual review of the EHC plan", "family", (
+        # The reasons are shown when recorded; the review decision takes no reason field yet but the cease
+        # reason the contract names, so they cannot be required of every wording.
         Element("outcome", "The decision: to keep the plan as it is, to amend it or to cease it", "Reg 20(10)"),
-        _reasons("Reg 20(10)", ("maintain", "cease")),
         _appeal("Reg 20(11)(a)", ("maintain", "cease")),
         _mediation("Reg 20(11)(b); CFA s.55", ("maintain", "cease")),
         _fifteen_days("Reg 22(2)(c)", ("amend",)),

@@ -89,7 +89,7 @@ def values(facts: Facts, settings: dict[str, Any]) -> dict[str, Any]:
     letter_date = facts.letter_date
     found = dict(facts.facts)
     reason = found.get("reason")
-    if facts.kind.name == "cease_notice" and reason is not None:
+    if (facts.kind.name == "cease_notice" or facts.variant == "cease") and str(reason).isdigit():
         reason = codes.CEASE_REASON_LABELS.get(int(reason), str(reason))
     representations_by = rules.rule_in_force("R4.1", facts.decided_on).due_on(facts.decided_on)
     addressee = addressee_for(facts)
