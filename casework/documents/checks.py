@@ -26,6 +26,7 @@ ACCEPTED: dict[str, tuple[str, str]] = {
     "image/tiff": ("tiff", "TIFF image"),
     "image/heic": ("heic", "HEIC photo"),
 }
+EXTENSIONS = frozenset({ext for ext, _ in ACCEPTED.values()} | {"jpeg", "tif"})
 OLE_COMPOUND = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 files (filetype does not name them)
 NAME_LENGTH = 150
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -68,8 +69,8 @@ def safe_name(given: str | None, extension: str) -> str:
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _UNSAFE.sub("_", name).strip("._-")
     stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
+    if not dot:  # secure_filename leaves "pdf" of a name written only in other scripts ("доклад.pdf")
+        stem, ext = ("", name) if name.lower() in EXTENSIONS else (name, "")
     stem = stem.strip("._-")[: NAME_LENGTH] or "document"
     if ext.lower() not in (extension, "jpeg" if extension == "jpg" else extension, "tif" if extension == "tiff"
                            else extension):
