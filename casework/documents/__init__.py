@@ -30,7 +30,6 @@ def add(db: Database, storage: Storage, *, actor: User, case_id: int, data: byte
     """A document added to a case by a caseworker, a manager, or an adviser answering their own request."""
     with db.reading() as session:
         case = access.documents_case(session, actor, case_id)
-        state = case.state
         if kind not in codes.DOCUMENT_KINDS:
             options = ", ".join(codes.DOCUMENT_KIND_LABELS.values())
             raise Invalid(f"Choose what the document is: {options}.", code="invalid_choice", field="kind")
@@ -56,7 +55,7 @@ def add(db: Database, storage: Storage, *, actor: User, case_id: int, data: byte
         session.flush()
         audit.record(session, case=session.get(Case, case_id), actor=actor, event=ADDED, on=clock.today(),
                      fields={"document_id": document.id, "kind": kind, "filename": name,
-                             "advice_request_id": advice_request_id}, state_before=state, state_after=state)
+                             "advice_request_id": advice_request_id}, state_before=None, state_after=None)
     return document
 
 

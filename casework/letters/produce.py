@@ -69,5 +69,5 @@ def produce(session: Session, letter: Letter, settings: dict[str, Any]) -> Lette
     audit.record(session, case=case, actor=None, event=ISSUED, on=today,
                  fields={"letter_id": letter.id, "kind": letter.kind, "variant": letter.variant,
                          "template_version": template.version, "entry_id": letter.entry_id},
-                 state_before=case.state, state_after=case.state)
+                 state_before=None, state_after=None)  # a letter moves no state: it must not read as one
     return letter

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, jsonify, request
+from flask import g, jsonify, request
 from werkzeug.utils import secure_filename
 
 from casework import access as authz
@@ -11,21 +11,7 @@ from casework.core.errors import Invalid, MalformedInput
 from casework.models import Document
 from web import database, limits
 from web.api.views import api
-
-
-def storage() -> documents.Storage:
-    """The document store of this app (``[documents] path``), made once."""
-    if "ehcp_documents" not in current_app.extensions:
-        current_app.extensions["ehcp_documents"] = documents.folder_from_settings(current_app.config["EHCP_SETTINGS"])
-    return current_app.extensions["ehcp_documents"]
-
-
-def download(document: Document) -> Response:
-    """The file exactly as uploaded, offered as an attachment so a browser never runs it as a page."""
-    data = documents.read(storage(), document)
-    return Response(data, mimetype=document.content_type, headers={
-        "Content-Disposition": f'attachment; filename="{document.filename}"',
-        "X-Content-Type-Options": "nosniff"})
+from web.files import document_response, storage
 
 
 @api.get("/cases/<id:case_id>/documents")
@@ -74,4 +60,4 @@ def add_document(case_id: int):
 def get_document(document_id: int):
     with database().reading() as session:
         document = authz.visible_document(session, g.user, document_id)
-    return download(document)
+    return document_response(document)
