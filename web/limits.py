@@ -93,15 +93,16 @@ def _refuse_large_bodies() -> None:
     """413 from the declared length, even for a route that would never read the body.
 
     Flask enforces MAX_CONTENT_LENGTH only when the body is read, and a body sent without a length
-    (chunked) is still cut off there. The routes that take a document are allowed the document's size
-    instead, and only they: every other body stays within 1 MB.
+    (chunked) is still cut off there. A form sent with a file to a route that takes a document is allowed
+    the document's size instead; every other body, there too, stays within 1 MB.
     """
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if request.endpoint in UPLOAD_ENDPOINTS:
+    upload = request.endpoint in UPLOAD_ENDPOINTS and request.mimetype == "multipart/form-data"
+    if upload:
         limit = document_bytes() + FORM_ROOM
         request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:
-        if request.endpoint in UPLOAD_ENDPOINTS:
+        if upload:
             raise TooLarge(f"The file is too large: documents can be up to {document_bytes() // (1024 * 1024)} MB.",
                            field="file")
         abort(413)

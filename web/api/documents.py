@@ -37,6 +37,8 @@ def _advice_request_id(raw: str | None) -> int | None:
 
 @api.post("/cases/<id:case_id>/documents")
 def add_document(case_id: int):
+    with database().reading() as session:  # 404 before anything else for a case the user may not see
+        authz.documents_case(session, g.user, case_id)
     if not request.mimetype == "multipart/form-data":
         raise MalformedInput("Send the document as multipart/form-data, with the file in a part called 'file'.",
                              code="malformed", field="file")
