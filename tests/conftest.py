@@ -91,6 +91,7 @@ def settings(database_url: str, tmp_path: Path) -> dict[str, Any]:
     """Settings as the service reads them, pointed at this test's database."""
     loaded = load_settings(env={"EHCP_DATABASE_URL": database_url})
     loaded["web"]["secret_key"] = "test-secret-key-" + uuid.uuid4().hex
+    loaded["documents"]["path"] = str(tmp_path / "documents")  # never the repository's own instance/
     return loaded
 
 

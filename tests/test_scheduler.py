@@ -303,7 +303,7 @@ def test_a_scan_that_finds_the_lock_held_skips_and_changes_nothing(db, settings,
 def test_one_cron_job_per_scan_time_and_a_catch_up_scan_at_start(db, settings):
     settings["scheduler"]["scan_times"] = ["13:00", "06:00", "13:00", "23:59"]
     jobs = {job.id: job for job in scheduler.build_scheduler(db, settings).get_jobs()}
-    assert set(jobs) == {"scan-06:00", "scan-13:00", "scan-23:59", scheduler.CATCH_UP}
+    assert set(jobs) == {"scan-06:00", "scan-13:00", "scan-23:59", scheduler.CATCH_UP, scheduler.LETTERS}
     for label in ("06:00", "13:00", "23:59"):
         job = jobs[f"scan-{label}"]
         assert isinstance(job.trigger, CronTrigger)
@@ -312,8 +312,9 @@ def test_one_cron_job_per_scan_time_and_a_catch_up_scan_at_start(db, settings):
         assert job.args[2] == label
     assert isinstance(jobs[scheduler.CATCH_UP].trigger, DateTrigger)
     for job in jobs.values():
-        assert job.func is scheduler.scan_once
+        assert job.func is (scheduler.produce_letters if job.id == scheduler.LETTERS else scheduler.scan_once)
         assert (job.misfire_grace_time, job.coalesce, job.max_instances) == (None, True, 1)
+    assert jobs[scheduler.LETTERS].trigger.interval.total_seconds() == 5 * 60
 
 
 def test_scan_times_as_the_environment_gives_them_and_mistakes_refused():

@@ -13,7 +13,12 @@ from flask import Flask, abort, current_app, request
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
+from casework.core.errors import TooLarge
+
 MAX_BODY_BYTES = 1024 * 1024  # the contract's "a body over 1 MB answers 413"
+# The routes that take a document: the file may be up to [documents] max_mb, with room for the form around it.
+UPLOAD_ENDPOINTS = frozenset({"api.add_document", "cases.add_document", "advice.mark_returned"})
+FORM_ROOM = 64 * 1024
 FIRST_ID, LAST_ID = 1, 2**31 - 1  # ids are PostgreSQL integer columns
 FIRST_YEAR, LAST_YEAR = 2014, 2100  # the Children and Families Act 2014 onwards
 MAX_PAGE = 1_000_000  # a million pages of 100 is far beyond any caseload, and its offset still fits
@@ -79,14 +84,27 @@ def install(app: Flask) -> None:
     app.before_request(_refuse_untypeable_form_text)
 
 
+def document_bytes() -> int:
+    """The largest document a route takes, from ``[documents] max_mb``."""
+    return int(current_app.config["EHCP_SETTINGS"].get("documents", {}).get("max_mb", 10)) * 1024 * 1024
+
+
 def _refuse_large_bodies() -> None:
     """413 from the declared length, even for a route that would never read the body.
 
     Flask enforces MAX_CONTENT_LENGTH only when the body is read, and a body sent without a length
-    (chunked) is still cut off there.
+    (chunked) is still cut off there. A form sent with a file to a route that takes a document is allowed
+    the document's size instead; every other body, there too, stays within 1 MB.
     """
     limit = current_app.config["MAX_CONTENT_LENGTH"]
+    upload = request.endpoint in UPLOAD_ENDPOINTS and request.mimetype == "multipart/form-data"
+    if upload:
+        limit = document_bytes() + FORM_ROOM
+        request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:
+        if upload:
+            raise TooLarge(f"The file is too large: documents can be up to {document_bytes() // (1024 * 1024)} MB.",
+                           field="file")
         abort(413)
 
 

@@ -14,13 +14,14 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from casework.core.errors import Forbidden, NotFound
-from casework.models import AdviceRequest, Case, Person, User
+from casework.models import AdviceRequest, Case, Document, Letter, Person, User
 
 CASE_ROLES = frozenset({"caseworker", "manager"})
 CASE_WRITE_ROLES = frozenset({"caseworker", "manager"})
 ADVICE_ROLES = frozenset({"caseworker", "manager", "adviser"})
 REPORT_ROLES = frozenset({"manager"})
 ADMIN_ROLES = frozenset({"admin"})
+DOCUMENT_ROLES = ADVICE_ROLES
 
 
 def require(user: User, roles: frozenset[str], what: str) -> None:
@@ -79,3 +80,54 @@ def person_facts(user: User, person: dict[str, Any]) -> dict[str, Any]:
     if user.role == "adviser":
         return {name: person[name] for name in ADVISER_PERSON_FIELDS}
     return person
+
+
+# ------------------------------------------------------------------------------------------ letters and documents
+
+
+def letters_query(user: User) -> Select[tuple[Letter]]:
+    """The notices sent to families and bodies are the caseworkers' and managers' to see."""
+    require(user, CASE_ROLES, "see letters")
+    return select(Letter)
+
+
+def visible_letter(session: Session, user: User, letter_id: int) -> Letter:
+    letter = session.scalars(letters_query(user).where(Letter.id == letter_id)).first()
+    if letter is None:
+        raise NotFound(f"There is no letter {letter_id}.")
+    return letter
+
+
+def _own_advice_requests(user: User) -> Select[tuple[int]]:
+    return select(AdviceRequest.id).where(AdviceRequest.organisation_id == (user.organisation_id or -1))
+
+
+def documents_query(user: User) -> Select[tuple[Document]]:
+    """Staff see every document; an adviser only those of their own organisation's advice requests."""
+    require(user, DOCUMENT_ROLES, "see documents")
+    query = select(Document)
+    if user.role == "adviser":
+        query = query.where(Document.advice_request_id.in_(_own_advice_requests(user)))
+    return query
+
+
+def visible_document(session: Session, user: User, document_id: int) -> Document:
+    document = session.scalars(documents_query(user).where(Document.id == document_id)).first()
+    if document is None:
+        raise NotFound(f"There is no document {document_id}.")
+    return document
+
+
+def documents_case(session: Session, user: User, case_id: int) -> Case:
+    """The case whose documents this user may list or add to: any case for staff; for an adviser, only a case
+    on which their organisation was asked for advice (any other reads as missing)."""
+    require(user, DOCUMENT_ROLES, "see documents")
+    if user.role != "adviser":
+        return visible_case(session, user, case_id)
+    case = session.scalars(select(Case).where(
+        Case.id == case_id, select(AdviceRequest.id).where(
+            AdviceRequest.case_id == Case.id, AdviceRequest.organisation_id == (user.organisation_id or -1))
+        .exists())).first()
+    if case is None:
+        raise NotFound(f"There is no case {case_id}.")
+    return case

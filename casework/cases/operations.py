@@ -26,7 +26,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework import audit
-from casework.cases import child, limits
+from casework.cases import child, limits, notices
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import Conflict, EventNotAllowed, Invalid, MalformedInput, NotFound
@@ -262,8 +262,11 @@ def fire_event(db: Database, case_id: int, event: str, *, actor: User | None, on
             apply_event(step)
             flag_modified(case, "last_event_on")  # every event bumps the version, even one that moves no column
             session.flush()
-            audit.record(session, case=case, actor=actor, event=event, on=on, fields={**values, **step.made},
-                         state_before=before, state_after=case.state)
+            entry = audit.record(session, case=case, actor=actor, event=event, on=on,
+                                 fields={**values, **step.made}, state_before=before, state_after=case.state)
+            session.flush()  # the entry's id: the notice names the decision it gives notice of
+            notices.queue_for(session, spec=spec, case_id=case.id, entry=entry, on=on, fields=values,
+                              made=step.made, replaying=step.replaying)
         return case
     except StaleDataError as exc:
         raise Conflict("Someone else changed this case at the same moment. Reload the case and try again.") from exc

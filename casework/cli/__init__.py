@@ -103,6 +103,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_letters_produce(args: argparse.Namespace) -> int:
+    from casework.letters import produce
+
+    settings = load_settings()
+    result = produce.produce_queued(open_database(settings), settings)
+    print(json.dumps(result))
+    return 0 if result["failed"] == 0 else 1
+
+
 def _subcommands(commands: argparse._SubParsersAction, name: str, help_text: str) -> argparse._SubParsersAction:
     return commands.add_parser(name, help=help_text).add_subparsers(
         dest=f"{name}_command", metavar="SUBCOMMAND", required=True, parser_class=_Parser)
@@ -140,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     scan.set_defaults(func=cmd_scan)
 
     commands.add_parser("scheduler", help="run the scheduled scans until stopped").set_defaults(func=cmd_scheduler)
+
+    letters = _subcommands(commands, "letters", "statutory letters")
+    letters.add_parser("produce", help="produce the letters that decisions have queued").set_defaults(
+        func=cmd_letters_produce)
 
     demo = commands.add_parser("demo", help="load a demo caseload and demo users")
     demo.add_argument("--seed", type=int, default=2014)

@@ -53,3 +53,9 @@ class Invalid(CaseworkError):
     """Well-formed but not acceptable: a date out of order, a window not yet closed."""
 
     status, code = 422, "invalid"
+
+
+class TooLarge(CaseworkError):
+    """A file or body beyond what the service accepts."""
+
+    status, code = 413, "too_large"

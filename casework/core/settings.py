@@ -156,6 +156,24 @@ class AlertsSettings(Section):
         return _as_table(value)
 
 
+class LettersSettings(Section):
+    mediation_adviser: str = _must_be(
+        "the mediation adviser's name and how to reach them (not empty)",
+        "Demo Mediation Service, 0300 000 0000, mediation@example.org.uk", min_length=1, max_length=500)
+    iass: str = _must_be(
+        "the information, advice and support service's name and how to reach it (not empty)",
+        "Demo SENDIASS, 0300 000 0001, sendiass@example.org.uk", min_length=1, max_length=500)
+    signed_by: str = _must_be("the team that signs the letters (not empty)", "SEN Assessment Team",
+                              min_length=1, max_length=200)
+    produce_every_minutes: Minutes = _must_be("a whole number of minutes from 1 to 1440", 5)
+
+
+class DocumentsSettings(Section):
+    path: str = _must_be("a folder for the documents uploaded to cases (not empty); a relative path is taken "
+                         "from the repository root", "instance/documents", min_length=1)
+    max_mb: int = _must_be("a whole number of megabytes from 1 to 100", 10, ge=1, le=100)
+
+
 class Settings(BaseSettings):
     """Every setting of config.toml, typed; a dict of the same shape is what the rest of the service reads."""
 
@@ -168,6 +186,8 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     rules: RulesSettings = Field(default_factory=RulesSettings)
     alerts: AlertsSettings = Field(default_factory=AlertsSettings)
+    letters: LettersSettings = Field(default_factory=LettersSettings)
+    documents: DocumentsSettings = Field(default_factory=DocumentsSettings)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain nested dicts, as callers have always read settings; the database URL anchored for SQLite."""

@@ -36,14 +36,17 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from casework.alerts import scan
+from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import CaseworkError
 from casework.core.policy import Policy
+from casework.letters import produce
 
 logger = logging.getLogger("casework.scheduler")
 
@@ -51,6 +54,7 @@ logger = logging.getLogger("casework.scheduler")
 # per database, so two services sharing one PostgreSQL server never block each other.
 SCAN_LOCK_KEY = int.from_bytes(b"EHCPscan", "big")
 CATCH_UP = "catch-up"
+LETTERS = "letters"
 _SCAN_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -166,6 +170,18 @@ def scan_once(db: Database, settings: dict[str, Any], trigger: str) -> dict[str,
     return result
 
 
+def produce_letters(db: Database, settings: dict[str, Any]) -> dict[str, int] | None:
+    """The letters decisions have queued, produced; a failure is logged, and the letters wait for the next run."""
+    try:
+        result = produce.produce_queued(db, settings)
+    except Exception as exc:
+        logger.exception("letters run failed error=%s", type(exc).__name__)
+        return None
+    if result["produced"] or result["failed"]:
+        logger.info("letters produced=%d failed=%d", result["produced"], result["failed"])
+    return result
+
+
 # --------------------------------------------------------------------------------------------------- the jobs
 
 def parse_scan_times(values: list[str] | str) -> list[tuple[int, int]]:
@@ -201,6 +217,11 @@ def build_scheduler(db: Database, settings: dict[str, Any]) -> BlockingScheduler
                           id=f"scan-{label}", name=f"deadline scan at {label}", **once)
     # No trigger: a one-off job that runs as soon as the scheduler starts.
     scheduler.add_job(scan_once, args=(db, settings, CATCH_UP), id=CATCH_UP, name="catch-up deadline scan", **once)
+    # Letters queued by decisions: produced every few minutes (and at start), so a family's notice is not
+    # held back until the next scan.
+    every = int(settings.get("letters", {}).get("produce_every_minutes", 5))
+    scheduler.add_job(produce_letters, IntervalTrigger(minutes=every), args=(db, settings), id=LETTERS,
+                      name="produce queued letters", next_run_time=clock.now(), **once)
     return scheduler
 
 

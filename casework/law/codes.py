@@ -230,3 +230,13 @@ PHASE_TRANSFER_LABELS: dict[str, str] = {
     "post16": "From secondary school to post-16 (plan amended before 31 March)",
 }
 PHASE_TRANSFERS: tuple[str, ...] = tuple(PHASE_TRANSFER_LABELS)
+
+# What a document on a case is (POST /cases/{id}/documents, `kind`).
+DOCUMENT_KIND_LABELS: dict[str, str] = {
+    "advice_report": "Advice report",
+    "plan": "Plan (draft or final)",
+    "evidence": "Evidence",
+    "correspondence": "Correspondence",
+    "other": "Other",
+}
+DOCUMENT_KINDS: tuple[str, ...] = tuple(DOCUMENT_KIND_LABELS)

@@ -77,6 +77,10 @@ class EventSpec:
     may_cancel: tuple[str, ...] = ()
     # A family's window that this event closes on its last day ("met once closed", not met by the LA).
     closes: tuple[str, ...] = ()
+    # The statutory notice the decision owes (casework.law.letters), queued with it and produced after it.
+    letter: str | None = None
+    # The field whose value chooses the notice's variant (a review decision: maintain, amend or cease).
+    letter_variant: str | None = None
 
     def field(self, name: str) -> EventField:
         for candidate in self.fields:
@@ -113,11 +117,12 @@ REQUEST_RECEIVED = EventSpec(
 
 EVENT_SPECS: tuple[EventSpec, ...] = (
     EventSpec("agree_to_assess", "Agree to assess", "Agreed to assess", "Date of the decision to assess",
-              "the date of the decision to assess", "Record decision to assess", meets=("decision_to_assess",)),
+              "the date of the decision to assess", "Record decision to assess", meets=("decision_to_assess",),
+              letter="decision_to_assess"),
     EventSpec("refuse_to_assess", "Refuse to assess", "Refused to assess", "Date of the decision",
               "the date of the decision", "Record refusal to assess",
               fields=(_reason("the reason for refusing to assess", "Reason for refusing to assess"),),
-              meets=("decision_to_assess",), cancels=("issue_decision", "final_plan")),
+              meets=("decision_to_assess",), cancels=("issue_decision", "final_plan"), letter="refusal_to_assess"),
     EventSpec("request_advice", "Request advice", "Advice requested", "Date the request for advice was sent",
               "the date the request for advice was sent", "Record request for advice",
               fields=(
@@ -129,7 +134,7 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
                              "the date the organisation received the request", required=False,
                              hint="Its 6 weeks start from here. Leave blank if it is the day it was sent"),
               ),
-              opens=ADVICE_KINDS),
+              opens=ADVICE_KINDS, letter="advice_request"),
     EventSpec("record_advice", "Record advice received", "Advice received", "Date the advice was received",
               "the date the advice was received", "Record advice received",
               fields=(EventField("advice_request_id", "advice_request", "Advice request", "the advice request",
@@ -149,16 +154,17 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
     EventSpec("decide_not_to_issue", "Decide not to issue a plan", "Decided not to issue a plan",
               "Date of the decision", "the date of the decision", "Record decision not to issue",
               fields=(_reason("the reason for not issuing a plan", "Reason for not issuing a plan"),),
-              meets=("issue_decision",), cancels=("final_plan", "advice")),
+              meets=("issue_decision",), cancels=("final_plan", "advice"), letter="no_plan_notice"),
     EventSpec("issue_draft", "Issue the draft plan", "Draft plan issued", "Date the draft plan was sent to the family",
               "the date the draft plan was sent", "Record draft plan issued",
               date_hint="The family's 15 days for representations begin on this day",
-              opens=("draft_representations",)),
+              opens=("draft_representations",), letter="draft_plan_notice"),
     EventSpec("issue_final", "Issue the final plan", "Final plan issued", "Date the final plan was issued",
               "the date the final plan was issued", "Record final plan issued",
               fields=(EventField("named_setting", "text", "Named school or setting", "the named school or setting",
                                  required=False, max_length=SHORT_TEXT, hint="Optional"),),
-              opens=("annual_review",), meets=("final_plan",), closes=("draft_representations",)),
+              opens=("annual_review",), meets=("final_plan",), closes=("draft_representations",),
+              letter="final_plan_notice"),
     EventSpec("record_exception", "Record an exception to a time limit", "Exception recorded", "Date recorded",
               "the date the exception is recorded", "Record exception",
               fields=(
@@ -213,16 +219,17 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
                                  widget="radio"),),
               meets=("review_decision", "annual_review"), may_open=("annual_review", "amended_plan"),
               may_meet=("phase_transfer",),
-              may_cancel=("phase_transfer", "amended_plan", "review_report", *REVIEW_STEPS)),
+              may_cancel=("phase_transfer", "amended_plan", "review_report", *REVIEW_STEPS),
+              letter="review_decision", letter_variant="outcome"),
     EventSpec("issue_amended_plan", "Issue the amended plan", "Amended plan issued", "Date the amended plan was issued",
               "the date the amended plan was issued", "Record amended plan issued",
-              meets=("amended_plan", "phase_transfer")),
+              meets=("amended_plan", "phase_transfer"), letter="amendment_notice"),
     EventSpec("cease_plan", "Cease the plan", "Plan ceased", "Date the plan ceased", "the date the plan ceased",
               "Record plan ceased",
               fields=(EventField("reason", "choice", "Reason (SEN2)", "the reason the plan ceased",
                                  choices=codes.CEASE_REASONS, choice_labels=codes.CEASE_REASON_LABELS,
                                  widget="select"),),
-              cancels=PLAN_KINDS),
+              cancels=PLAN_KINDS, letter="cease_notice"),
     EventSpec("withdraw", "Withdraw the request", "Request withdrawn", "Date of the withdrawal",
               "the date of the withdrawal", "Record withdrawal",
               fields=(_reason("the reason for the withdrawal", "Reason for the withdrawal"),),

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
+from werkzeug.utils import secure_filename
 
 from casework import access as authz
-from casework import operations
+from casework import documents, operations
 from casework.cases import casefile
 from casework.core import clock
 from casework.core.errors import CaseworkError
 from casework.deadlines import status as deadline_status
+from casework.documents import checks
 from casework.models import AdviceRequest
-from web import database
+from web import database, files, limits
 from web.pages.access import section
 from web.pages.forms import ReturnAdviceForm, attach_error, error_list
 from web.pages.presenters import ADVICE_TYPE_LABELS
@@ -59,15 +61,33 @@ def mark_returned(advice_request_id: int):
     form = ReturnAdviceForm()
     form_errors: list[str] = []
     if form.validate_on_submit():
+        upload = form.report.data if getattr(form.report.data, "filename", None) else None
+        data = upload.read(limits.document_bytes() + 1) if upload is not None else None
         try:
+            if data is not None:  # the report is checked before anything is recorded, so a refusal leaves no trace
+                checks.content_type(data, max_bytes=limits.document_bytes())
             operations.return_advice(database(), advice_request_id, actor=current_user, on=form.on.data)
+            if data is not None:
+                documents.add(database(), files.storage(), actor=current_user, case_id=advice["case_id"],
+                              data=data, filename=secure_filename(upload.filename), kind="advice_report",
+                              advice_request_id=advice_request_id, max_bytes=limits.document_bytes())
         except CaseworkError as refused:
-            if not attach_error(form, refused.field, refused.message, fallback="on"):
+            field = "report" if refused.field == "file" else refused.field
+            if not attach_error(form, field, refused.message, fallback="on"):
                 form_errors = [refused.message]
         else:
+            attached = " with its report" if data is not None else ""
             flash(f"{ADVICE_TYPE_LABELS[advice['advice_type']]} advice for {advice['case_reference']} marked "
-                  "returned.", "success")
+                  f"returned{attached}.", "success")
             return redirect(url_for("advice.tray"))
     status = 422 if form.is_submitted() else 200
     return render_template("advice/return.html", title=f"Mark advice returned: {advice['case_reference']}",
                            form=form, advice=advice, errors=error_list(form, form_errors)), status
+
+
+@bp.get("/documents/<id:document_id>")
+def document(document_id: int):
+    """A document the adviser's organisation added (or any, for staff), byte for byte."""
+    with database().reading() as session:
+        found = authz.visible_document(session, current_user, document_id)
+    return files.document_response(found)

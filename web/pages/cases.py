@@ -13,15 +13,16 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import exists, func, or_, select
+from werkzeug.utils import secure_filename
 
 from casework import access as authz
-from casework import operations
+from casework import documents, letters, operations
 from casework.cases import casefile, replay
 from casework.core import clock
 from casework.core.errors import CaseworkError, Conflict, EventNotAllowed
 from casework.deadlines import status as deadline_status
-from casework.models import Case, Deadline, Person, User
-from web import database, limits
+from casework.models import Case, Deadline, Document, Letter, Person, User
+from web import database, files, limits
 from web.pages import presenters as p
 from web.pages.access import section
 from web.pages.forms import (
@@ -29,6 +30,7 @@ from web.pages.forms import (
     EVENT_TITLES,
     CaseloadFilterForm,
     CorrectionForm,
+    DocumentForm,
     NewRequestForm,
     attach_error,
     choice,
@@ -157,6 +159,10 @@ def _load_case(session, case_id: int) -> Case:
 
 @bp.get("/<id:case_id>")
 def case(case_id: int):
+    return _case_page(case_id, DocumentForm())
+
+
+def _case_page(case_id: int, form: DocumentForm, form_errors: list[str] | None = None) -> str:
     db = database()
     today = clock.today()
     with db.reading() as session:
@@ -165,10 +171,58 @@ def case(case_id: int):
         history = replay.history_view(session, case_id)
         caseworker = session.get(User, found.assigned_caseworker_id) if found.assigned_caseworker_id else None
         data["assigned_caseworker"] = caseworker.display_name if caseworker else None
+        case_letters = [letters.as_dict(x) for x in session.scalars(
+            authz.letters_query(current_user).where(Letter.case_id == case_id).order_by(Letter.id))]
+        case_documents = [documents.as_dict(x) for x in session.scalars(
+            authz.documents_query(current_user).where(Document.case_id == case_id).order_by(Document.id))]
     events = [(event, EVENT_TITLES[event]) for event in data["allowed_events"]]
     return render_template("cases/case.html", title=f"{data['reference']}: {data['child']['given_name']} "
                            f"{data['child']['family_name']}", case=data, history=list(reversed(history)),
-                           events=events)
+                           events=events, letters=case_letters, documents=case_documents, document_form=form,
+                           errors=error_list(form, form_errors) if form_errors is not None or form.errors else [])
+
+
+@bp.get("/<id:case_id>/letters/<id:letter_id>")
+def letter(case_id: int, letter_id: int):
+    with database().reading() as session:
+        found = authz.visible_letter(session, current_user, letter_id)
+        if found.case_id != case_id or found.pdf is None:
+            abort(404)
+    return files.letter_response(found)
+
+
+@bp.get("/<id:case_id>/documents/<id:document_id>")
+def document(case_id: int, document_id: int):
+    with database().reading() as session:
+        found = authz.visible_document(session, current_user, document_id)
+    if found.case_id != case_id:
+        abort(404)
+    return files.document_response(found)
+
+
+@bp.post("/<id:case_id>/documents")
+def add_document(case_id: int):
+    authz.require(current_user, authz.CASE_WRITE_ROLES, "add documents")
+    form = DocumentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        if upload is None or not getattr(upload, "filename", None):
+            form.file.errors = ["Choose a file to add"]
+        else:
+            try:
+                added = documents.add(database(), files.storage(), actor=current_user, case_id=case_id,
+                                      data=upload.read(limits.document_bytes() + 1),
+                                      filename=secure_filename(upload.filename), kind=form.kind.data,
+                                      max_bytes=limits.document_bytes())
+            except CaseworkError as refused:
+                if refused.status == 404:
+                    raise
+                if not attach_error(form, refused.field, refused.message, fallback="file"):
+                    return _case_page(case_id, form, [refused.message]), 422
+            else:
+                flash(f"{added.filename} added to the case.", "success")
+                return redirect(url_for("cases.case", case_id=case_id) + "#documents")
+    return _case_page(case_id, form), 422
 
 
 def _prepare(form: Any, event: str, case: dict[str, Any]) -> None:

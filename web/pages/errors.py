@@ -52,8 +52,8 @@ def _csrf_error(exc: CSRFError):
 
 
 def _casework_error(exc: CaseworkError):
-    """A Forbidden or NotFound raised by casework.access while loading a page."""
-    return error_page(exc.status if exc.status in PAGES else 400)
+    """A Forbidden or NotFound raised by casework.access while loading a page (or a file too large to read)."""
+    return error_page(exc.status if exc.status in PAGES else 400, exc.message if exc.status == 413 else None)
 
 
 def _server_error(exc: InternalServerError):

@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovDateInput,
+    GovFileInput,
     GovPasswordInput,
     GovRadioInput,
     GovSelect,
@@ -24,6 +25,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     Field,
+    FileField,
     HiddenField,
     PasswordField,
     RadioField,
@@ -36,6 +38,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from casework.accounts import MIN_PASSWORD_LENGTH
+from casework.law import codes
 from casework.law.events import EVENTS, EventField, EventSpec
 from casework.models import PRIMARY_NEEDS, REQUESTERS, ROLES
 from web.pages import presenters as p
@@ -248,7 +251,25 @@ class CorrectionForm(PageForm):
 class ReturnAdviceForm(PageForm):
     on = GovDateField("Date the advice was sent to the council", enter="the date the advice was sent",
                       description="For example, 27 3 2025")
+    report = FileField("Attach the advice report (optional)", widget=GovFileInput(),
+                       description="A PDF, a Word document or an image, up to 10 MB")
     submit = SubmitField("Mark advice returned", widget=GovSubmitInput())
+
+
+class DocumentForm(PageForm):
+    file = FileField("File", widget=GovFileInput(), description="A PDF, a Word document or an image, up to 10 MB")
+    kind = SelectField("What is it?", widget=GovSelect(),
+                       choices=_choices(codes.DOCUMENT_KIND_LABELS, codes.DOCUMENT_KINDS, blank="Choose"),
+                       validators=[DataRequired(message="Select what the document is")], validate_choice=False)
+    submit = SubmitField("Add the document", widget=GovSubmitInput())
+
+
+class LetterTemplateForm(PageForm):
+    body = StringField("Wording", widget=GovTextArea(), validators=[DataRequired(message="Enter the wording")],
+                       description="HTML paragraphs; each {{ ... }} is filled in by the service")
+    note = StringField("What changed and why", widget=GovTextInput(), validators=[Length(max=200)],
+                       description="Kept with the version, for whoever reads it later")
+    submit = SubmitField("Save as a new version", widget=GovSubmitInput())
 
 
 def attach_error(form: PageForm, field_name: str | None, message: str, *, fallback: str | None = None) -> bool:

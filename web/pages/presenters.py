@@ -65,6 +65,7 @@ assert set(EXCEPTION_LABELS) == set(rules.EXCEPTION_REASONS)
 CEASE_REASON_LABELS = codes.CEASE_REASON_LABELS
 
 EVENT_LABELS: dict[str, str] = {name: history_label(name) for name in ("request_received", "correction", *EVENTS)}
+EVENT_LABELS.update({"letter_issued": "Letter sent", "document_added": "Document added"})
 ROLE_LABELS = {"caseworker": "Caseworker", "adviser": "Adviser", "manager": "Manager", "admin": "Administrator"}
 
 
@@ -136,14 +137,15 @@ def navigation() -> list[dict[str, Any]]:
         "manager": [("Dashboard", "dashboard.dashboard"), ("Cases", "cases.caseload"),
                     ("New request", "cases.new_request"), ("Advice", "advice.tray")],
         "adviser": [("Advice requests", "advice.tray")],
-        "admin": [("Users", "admin.users")],
+        "admin": [("Users", "admin.users"), ("Letter wording", "admin.letter_templates")],
     }[current_user.role]
     here = request.endpoint or ""
     items = []
     for text, endpoint in sections:
         current = here == endpoint or (endpoint == "cases.caseload" and here in ("cases.case", "cases.event")) or (
             endpoint == "advice.tray" and here.startswith("advice.")) or (
-            endpoint == "admin.users" and here.startswith("admin."))
+            endpoint == "admin.users" and here in ("admin.users", "admin.new_user")) or (
+            endpoint == "admin.letter_templates" and here.startswith("admin.letter"))
         items.append({"text": text, "href": url_for(endpoint), "current": current})
     return items
 
@@ -167,6 +169,7 @@ def register_template_helpers(app: Flask) -> None:
         "long_date": long_date, "date_time": date_time, "days_phrase": days_phrase, "kind_label": kind_label,
         "state_label": lambda s: STATE_LABELS.get(s, s), "event_label": lambda e: EVENT_LABELS.get(e, e),
         "advice_type_label": lambda t: ADVICE_TYPE_LABELS.get(t, t),
+        "document_kind_label": lambda k: codes.DOCUMENT_KIND_LABELS.get(k, k),
         "requester_label": lambda r: REQUESTER_LABELS.get(r, r),
         "need_label": need_label,
         "month_label": lambda month: f"{dt.date.fromisoformat(month + '-01'):%B %Y}",
