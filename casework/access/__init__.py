@@ -14,13 +14,14 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from casework.core.errors import Forbidden, NotFound
-from casework.models import AdviceRequest, Case, Person, User
+from casework.models import AdviceRequest, Case, Organisation, Person, User
 
 CASE_ROLES = frozenset({"caseworker", "manager"})
 CASE_WRITE_ROLES = frozenset({"caseworker", "manager"})
 ADVICE_ROLES = frozenset({"caseworker", "manager", "adviser"})
 REPORT_ROLES = frozenset({"manager"})
 ADMIN_ROLES = frozenset({"admin"})
+DIRECTORY_ROLES = frozenset({"caseworker", "manager", "adviser", "admin"})
 
 
 def require(user: User, roles: frozenset[str], what: str) -> None:
@@ -79,3 +80,12 @@ def person_facts(user: User, person: dict[str, Any]) -> dict[str, Any]:
     if user.role == "adviser":
         return {name: person[name] for name in ADVISER_PERSON_FIELDS}
     return person
+
+
+def organisations_query(user: User) -> Select[tuple[Organisation]]:
+    """Staff and administrators see the whole directory; an adviser only their own organisation."""
+    require(user, DIRECTORY_ROLES, "see the directory of organisations")
+    query = select(Organisation).order_by(Organisation.name_key)
+    if user.role == "adviser":
+        query = query.where(Organisation.id == (user.organisation_id or -1))
+    return query

@@ -131,14 +131,15 @@ def navigation() -> list[dict[str, Any]]:
         "manager": [("Dashboard", "dashboard.dashboard"), ("Cases", "cases.caseload"),
                     ("New request", "cases.new_request"), ("Advice", "advice.tray")],
         "adviser": [("Advice requests", "advice.tray")],
-        "admin": [("Users", "admin.users")],
+        "admin": [("Users", "admin.users"), ("Organisations", "directory.organisations")],
     }[current_user.role]
     here = request.endpoint or ""
     items = []
     for text, endpoint in sections:
         current = here == endpoint or (endpoint == "cases.caseload" and here in ("cases.case", "cases.event")) or (
             endpoint == "advice.tray" and here.startswith("advice.")) or (
-            endpoint == "admin.users" and here.startswith("admin."))
+            endpoint == "admin.users" and here.startswith("admin.")) or (
+            endpoint == "directory.organisations" and here.startswith("directory."))
         items.append({"text": text, "href": url_for(endpoint), "current": current})
     return items
 
