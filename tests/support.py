@@ -38,6 +38,7 @@ TEST_DIRECTORY: tuple[tuple[str, str, str | None], ...] = (
     ("Oak Primary School", "school", "100001"),
     ("Riverside Primary School", "school", "100002"),
     ("School", "school", "100003"),
+    ("Riverside School", "school", "100004"),
     ("educational service", "other", None),
     ("Parent Partnership", "other", None),
     ("parent service", "other", None),

@@ -29,6 +29,7 @@ from web.pages.directory import organisation_choices
 from web.pages.forms import (
     EVENT_FORMS,
     EVENT_TITLES,
+    TYPED_SUFFIX,
     CaseloadFilterForm,
     NewRequestForm,
     attach_error,
@@ -239,7 +240,9 @@ def event(case_id: int, event: str):
 
 def _event_page(form: Any, event: str, case: dict[str, Any], form_errors: list[str] | None = None) -> str:
     autocomplete = " ".join(d.name for d in EVENTS[event].fields if d.type == "organisation")
+    # What was typed into an autocomplete without choosing, shown again beside the refusal that names it.
+    typed = {name: request.form.get(name + TYPED_SUFFIX, "") for name in autocomplete.split()}
     return render_template("cases/event.html", title=f"{EVENT_TITLES[event]}: {case['reference']}", form=form,
-                           autocomplete=autocomplete,
+                           autocomplete=autocomplete, typed=typed,
                            event=event, heading=EVENT_TITLES[event], case=case,
                            errors=error_list(form, form_errors))

@@ -12,7 +12,7 @@ for (const form of document.querySelectorAll("form[data-autocomplete]")) {
     accessibleAutocomplete.enhanceSelectElement({
       selectElement: select,
       name: `${name}_typed`,
-      defaultValue: chosen && chosen.value ? chosen.textContent : "",
+      defaultValue: chosen && chosen.value ? chosen.textContent : form.getAttribute(`data-typed-${name}`) || "",
       autoselect: false,
       showAllValues: false,
       onConfirm: (text) => {
