@@ -177,13 +177,6 @@ ORGANISATION_KIND_LABELS: dict[str, str] = {
     "other": "Other",
 }
 ORGANISATION_KINDS: tuple[str, ...] = tuple(ORGANISATION_KIND_LABELS)
-# Which kinds of organisation usually give each type of advice (reg 6(1)): listed first on Request advice.
-ADVICE_FROM_KINDS: dict[str, tuple[str, ...]] = {
-    "educational": ("school",),
-    "health": ("nhs",),
-    "psychological": ("educational_psychology",),
-    "social_care": ("social_care",),
-}
 
 REQUESTER_LABELS: dict[str, str] = {
     "parent": "Parent",
