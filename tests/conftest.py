@@ -23,7 +23,7 @@ from casework.core.db import Database
 from casework.core.policy import Policy
 from casework.core.settings import load_settings
 from casework.models import Base, User
-from tests.support import postgres_database
+from tests.support import load_test_directory, postgres_database
 
 ENGINE = os.environ.get("EHCP_TEST_DATABASE", "sqlite")
 
@@ -38,7 +38,10 @@ def _migrated(tmp_path_factory) -> Iterator[str]:
     if ENGINE == "sqlite":
         path = tmp_path_factory.mktemp("db") / "template.db"
         url = f"sqlite:///{path}"
-        Database(url).upgrade()
+        template = Database(url)
+        template.upgrade()
+        load_test_directory(template)  # every copy starts with the directory
+        template.dispose()
         yield url
         return
     if ENGINE != "postgresql":
@@ -63,6 +66,9 @@ def database_url(_migrated: str, tmp_path: Path) -> Iterator[str]:
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {', '.join(filter(None, [tables, extra]))} RESTART IDENTITY CASCADE"))
     engine.dispose()
+    seeded = Database(_migrated)
+    load_test_directory(seeded)
+    seeded.dispose()
     yield _migrated
 
 

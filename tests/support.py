@@ -17,6 +17,57 @@ from casework.core.db import Database
 from casework.models import AuditEntry, Case, Deadline
 
 D = dt.date
+
+# The directory every test's database starts with: the organisations the tests ask for advice and advisers
+# belong to, so a test names one as a caseworker would choose it. (name, kind, URN); an organisation that is
+# not here is refused, as in service.
+TEST_DIRECTORY: tuple[tuple[str, str, str | None], ...] = (
+    ("Northbridge NHS Trust", "nhs", None),
+    ("Northbridge NHS Foundation Trust", "nhs", None),
+    ("Southmoor Community Health", "nhs", None),
+    ("Demo NHS Trust", "nhs", None),
+    ("NHS", "nhs", None),
+    ("Trust", "nhs", None),
+    ("health service", "nhs", None),
+    ("Educational Psychology Service", "educational_psychology", None),
+    ("Hillside Educational Psychology", "educational_psychology", None),
+    ("Southfield Educational Psychology Service", "educational_psychology", None),
+    ("EPS", "educational_psychology", None),
+    ("psychological service", "educational_psychology", None),
+    ("Children's Social Care", "social_care", None),
+    ("social_care service", "social_care", None),
+    ("Oak Primary School", "school", "100001"),
+    ("Riverside Primary School", "school", "100002"),
+    ("School", "school", "100003"),
+    ("Riverside School", "school", "100004"),
+    ("educational service", "other", None),
+    ("Parent Partnership", "other", None),
+    ("parent service", "other", None),
+    ("Speech and Language Service", "other", None),
+    ("other service", "other", None),
+    ("Parent and carer contributions", "other", None),
+    ("Special educational needs coordinators", "other", None),
+    ("Sensory Support Service", "other", None),
+)
+
+
+def load_test_directory(db: Database) -> None:
+    """Put TEST_DIRECTORY in an empty database, in one transaction (it runs before every test)."""
+    from casework import organisations
+    from casework.models import Organisation
+
+    with db.transaction() as session:
+        for name, kind, urn in TEST_DIRECTORY:
+            details = organisations.checked(name, kind, urn)
+            session.add(Organisation(name=details.name, name_key=organisations.name_key(details.name),
+                                     kind=details.kind, urn=details.urn))
+
+
+def add_organisation(db: Database, name: str, kind: str = "other", urn: str | None = None) -> int:
+    """One more organisation in the directory, for a test that needs a name of its own; its id."""
+    from casework import organisations
+
+    return organisations.add_organisation(db, name, kind, urn=urn)[0].id
 PG_ADMIN_URL = os.environ.get("EHCP_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 

@@ -278,7 +278,8 @@ def test_every_change_is_audited_with_actor_fields_and_states(db, new_case, make
         ("request_advice", "jsmith", "assessment", "assessment"),
     ]
     assert entries[2].fields == {"advice_type": "health", "organisation": "NHS", "received_on": "2024-10-02",
-                                 "advice_request_id": case.advice_requests[0].id}
+                                 "advice_request_id": case.advice_requests[0].id,
+                                 "organisation_id": case.advice_requests[0].organisation_id}
     assert entries[1].on == D(2024, 10, 1) and entries[1].at is not None
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from casework.core.settings import DEFAULT_CONFIG, SettingsError, load_settings
 from casework.models import Organisation, User
+from tests.support import TEST_DIRECTORY
 from tests.test_cli import _count, _one_line_error, ehcp
 
 
@@ -128,6 +129,8 @@ def test_a_bad_setting_in_the_environment_stops_the_command_in_one_line(env: dic
     ["db", "upgrade"],
     ["users", "create", "new.adviser", "--role", "adviser", "--org", "Northbridge NHS Trust"],
     ["tokens", "create", "somebody"],
+    ["organisations", "add", "Westfield ICB", "--kind", "nhs"],
+    ["organisations", "list"],
     ["scan", "--as-of", "2025-03-01"],
     ["demo"],
     ["serve", "--port", "0"],
@@ -138,4 +141,4 @@ def test_every_command_refuses_to_run_on_a_bad_setting(command: list[str], datab
     assert _one_line_error(result) == ("ehcp: [mail] port must be a whole number from 1 to 65535, not 'abc' "
                                        "(from EHCP_MAIL_PORT)")
     assert "Traceback" not in result.stderr
-    assert _count(db, User) == 0 and _count(db, Organisation) == 0
+    assert _count(db, User) == 0 and _count(db, Organisation) == len(TEST_DIRECTORY)

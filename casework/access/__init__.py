@@ -14,7 +14,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from casework.core.errors import Forbidden, NotFound
-from casework.models import AdviceRequest, Case, Document, Letter, Person, User
+from casework.models import AdviceRequest, Case, Document, Letter, Organisation, Person, User
 
 CASE_ROLES = frozenset({"caseworker", "manager"})
 CASE_WRITE_ROLES = frozenset({"caseworker", "manager"})
@@ -22,6 +22,7 @@ ADVICE_ROLES = frozenset({"caseworker", "manager", "adviser"})
 REPORT_ROLES = frozenset({"manager"})
 ADMIN_ROLES = frozenset({"admin"})
 DOCUMENT_ROLES = ADVICE_ROLES
+DIRECTORY_ROLES = frozenset({"caseworker", "manager", "adviser", "admin"})
 
 
 def require(user: User, roles: frozenset[str], what: str) -> None:
@@ -131,3 +132,12 @@ def documents_case(session: Session, user: User, case_id: int) -> Case:
     if case is None:
         raise NotFound(f"There is no case {case_id}.")
     return case
+
+
+def organisations_query(user: User) -> Select[tuple[Organisation]]:
+    """Staff and administrators see the whole directory; an adviser only their own organisation."""
+    require(user, DIRECTORY_ROLES, "see the directory of organisations")
+    query = select(Organisation).order_by(Organisation.name_key)
+    if user.role == "adviser":
+        query = query.where(Organisation.id == (user.organisation_id or -1))
+    return query

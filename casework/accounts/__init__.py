@@ -12,7 +12,7 @@ from sqlalchemy import select
 from casework.core.db import Database
 from casework.core.errors import Invalid, NotFound
 from casework.models import ROLES, ApiToken, User
-from casework.organisations import organisation_named  # still reachable as accounts.organisation_named
+from casework.organisations import find_organisation
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
@@ -50,8 +50,9 @@ def create_user(db: Database, username: str, role: str, *, organisation: str | N
     with db.transaction() as session:
         if session.scalars(select(User).where(User.username == username)).first() is not None:
             raise Invalid(f"There is already a user called {username}.", code="duplicate", field="username")
-        user = User(username=username, role=role, email=email,
-                    organisation=organisation_named(session, organisation) if organisation else None,
+        # An adviser sees only their organisation's advice: one not in the directory would show them nothing.
+        member_of = find_organisation(session, organisation, field="org") if organisation else None
+        user = User(username=username, role=role, email=email, organisation=member_of,
                     password_hash=hash_password(password) if password else None)
         session.add(user)
     return user

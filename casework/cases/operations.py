@@ -35,7 +35,7 @@ from casework.deadlines.ledger import Ledger, open_deadline
 from casework.law import codes, rules
 from casework.law.events import ASSESSMENT_KINDS, EVENTS, REQUEST_RECEIVED, EventField, EventSpec
 from casework.models import AdviceRequest, Case, ExceptionLimit, ExceptionRecord, User
-from casework.organisations import organisation_named
+from casework.organisations import find_organisation
 from workflows import ehcp
 
 LA_ASSESSMENT_KINDS = ASSESSMENT_KINDS
@@ -114,7 +114,7 @@ def normalise_fields(spec: EventSpec, given: dict[str, Any]) -> dict[str, Any]:
 
 
 def _normalise(spec: EventSpec, declared: EventField, value: Any) -> Any:
-    if isinstance(value, str) and declared.type in ("text", "long_text"):
+    if isinstance(value, str) and declared.type in ("text", "long_text", "organisation"):
         value = value.strip() or None
     if value is None or value == "" or value == []:
         if declared.required:
@@ -387,6 +387,23 @@ def _check_request_advice(step: Step) -> None:
     if receipt > clock.today():
         raise Invalid(f"The date of receipt {clock.written(receipt)} is in the future.", code="date_in_future",
                       field="received_on")
+    _asked(step)
+
+
+def _asked(step: Step) -> None:
+    """The organisation of the directory the advice is asked of; a name not in it is refused, never added.
+
+    The history records the directory's own spelling of the name and the organisation's id; a replay takes the
+    organisation by that id (so a trust renamed since still reads as the one asked) unless a correction named
+    another."""
+    recorded = step.recorded.get("organisation_id")
+    if step.replaying and recorded is not None:
+        body = find_organisation(step.session, int(recorded))
+    else:
+        body = find_organisation(step.session, step.fields["organisation"])
+        if not step.replaying:
+            step.fields["organisation"] = body.name
+    step.made["organisation_id"] = body.id
 
 
 @effect("request_advice")
@@ -394,7 +411,7 @@ def _request_advice(step: Step) -> None:
     """Advice sought under reg 6; the body's 6 weeks run from its own receipt of the request (reg 8(1))."""
     receipt = step.fields["received_on"] or step.on
     step.fields["received_on"] = receipt
-    body = organisation_named(step.session, step.fields["organisation"])
+    body = find_organisation(step.session, step.made["organisation_id"])
     advice = AdviceRequest(advice_type=step.fields["advice_type"], organisation=body, requested_on=step.on,
                            received_on=receipt, id=step.recorded.get("advice_request_id"))
     step.case.advice_requests.append(advice)

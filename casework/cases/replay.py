@@ -41,6 +41,9 @@ CORRECTION = "correction"
 REQUEST_FIELDS = ("requested_by", "primary_need")
 # Ids an event made when first recorded; a replay makes the same things under the same ids.
 MADE = {"request_advice": "advice_request_id", "record_exception": "exception_id"}
+# Records an event found from a field when first recorded (the directory's organisation asked for advice): a
+# replay takes the same record, unless a correction changed that field.
+FOUND = {("request_advice", "organisation"): "organisation_id"}
 
 CASE_FACTS = ("state", "received_on", "requested_by", "primary_need", "last_event_on", "decision_to_assess_on",
               "draft_issued_on", "plan_issued_on", "named_setting", "review_meeting_on", "closed_on",
@@ -99,6 +102,8 @@ def effective_history(session: Session, case_id: int, pending: dict[str, Any] | 
         if fields.get("on"):
             target.on = dt.date.fromisoformat(fields["on"])
         target.fields.update(fields.get("changes", {}))
+        for name in fields.get("changes", {}):
+            target.fields.pop(FOUND.get((target.event, name), ""), None)
         if correction_id is not None:
             target.corrected_by.append(correction_id)
     return list(entries.values())
@@ -136,6 +141,9 @@ def rebuild(session: Session, case: Case, history: list[Entry], policy: Policy) 
         if entry.event in MADE:
             key = MADE[entry.event]
             recorded[key] = entry.fields.get(key) or next(made_in_order[entry.event], None)
+        for (event, _field), key in FOUND.items():
+            if entry.event == event and entry.fields.get(key) is not None:
+                recorded[key] = entry.fields[key]
         if entry.actor_id is not None and entry.actor_id not in actors:
             actors[entry.actor_id] = session.get(User, entry.actor_id)
         actor = actors.get(entry.actor_id) if entry.actor_id is not None else None

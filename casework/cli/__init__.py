@@ -16,11 +16,12 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from casework import accounts
+from casework import accounts, organisations
 from casework.core.db import Database
 from casework.core.errors import CaseworkError
 from casework.core.policy import Policy
 from casework.core.settings import load_settings
+from casework.law.codes import ORGANISATION_KINDS
 from casework.models import ROLES
 
 
@@ -60,6 +61,24 @@ def cmd_users_create(args: argparse.Namespace) -> int:
                                 password=password)
     org = f" in {args.org}" if args.org else ""
     print(f"Created {user.role} {user.username}{org}.")
+    return 0
+
+
+def cmd_organisations_add(args: argparse.Namespace) -> int:
+    found, created = organisations.add_organisation(open_database(), args.name, args.kind, urn=args.urn,
+                                                    ukprn=args.ukprn)
+    if created:
+        print(f"Added {found.name} ({found.kind}) to the directory as organisation {found.id}.")
+    else:
+        print(f"{found.name} is already in the directory as organisation {found.id}: nothing changed.")
+    return 0
+
+
+def cmd_organisations_list(args: argparse.Namespace) -> int:
+    """One organisation a line, tab-separated: id, name, kind, URN, UKPRN (empty when none)."""
+    with open_database().reading() as session:
+        for o in organisations.directory(session):
+            print("\t".join((str(o.id), o.name, o.kind, o.urn or "", o.ukprn or "")))
     return 0
 
 
@@ -129,10 +148,20 @@ def build_parser() -> argparse.ArgumentParser:
     create = users.add_parser("create", help="add a user")
     create.add_argument("username")
     create.add_argument("--role", required=True, choices=ROLES)
-    create.add_argument("--org", help="the adviser's organisation")
+    create.add_argument("--org", help="the adviser's organisation: its name in the directory")
     create.add_argument("--email")
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     create.set_defaults(func=cmd_users_create)
+
+    directory = _subcommands(commands, "organisations", "the directory of organisations advice is asked of")
+    add = directory.add_parser("add", help="add an organisation (one already there is left as it is)")
+    add.add_argument("name")
+    add.add_argument("--kind", required=True, choices=ORGANISATION_KINDS)
+    add.add_argument("--urn", help="a school's or early years setting's URN: 6 numbers")
+    add.add_argument("--ukprn", help="a college's UKPRN: 8 numbers starting with 1")
+    add.set_defaults(func=cmd_organisations_add)
+    directory.add_parser("list", help="list the directory: id, name, kind, URN, UKPRN").set_defaults(
+        func=cmd_organisations_list)
 
     tokens = _subcommands(commands, "tokens", "API tokens")
     token = tokens.add_parser("create", help="print a new API token for a user")

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from casework import accounts, operations
+from casework import accounts, operations, organisations
 from casework.core import clock
 from casework.core.db import Database
 from casework.models import User
@@ -40,11 +40,26 @@ OTHER_TRUST = "Eastvale Community Health NHS Trust"
 PSYCHOLOGY_SERVICE = "Northbridge Educational Psychology Service"
 SOCIAL_CARE_TEAM = "Northbridge Children's Social Care"
 SCHOOL = "Riverside Primary School"
-ORGANISATIONS = (HEALTH_TRUST, OTHER_TRUST, PSYCHOLOGY_SERVICE, SOCIAL_CARE_TEAM, SCHOOL)
 FAMILY = "Parents and carers"
 SENSORY_SERVICE = "Northbridge Sensory and Physical Support Service"
 SETTINGS_BY_AGE = ((5, "Little Acorns Nursery"), (11, SCHOOL), (16, "Northbridge Academy"), (99, "Northbridge College"))
 SPECIAL_SCHOOL = "Brookfield Special School"
+# The directory loaded before anything names it: (name, kind, URN, UKPRN). The URNs and UKPRNs are made up.
+DIRECTORY: tuple[tuple[str, str, str | None, str | None], ...] = (
+    (HEALTH_TRUST, "nhs", None, None),
+    (OTHER_TRUST, "nhs", None, None),
+    ("Northbridge and Eastvale Integrated Care Board", "nhs", None, None),
+    (PSYCHOLOGY_SERVICE, "educational_psychology", None, None),
+    (SOCIAL_CARE_TEAM, "social_care", None, None),
+    (SENSORY_SERVICE, "other", None, None),
+    (FAMILY, "other", None, None),
+    ("Little Acorns Nursery", "school", "900101", None),
+    (SCHOOL, "school", "900102", None),
+    ("Northbridge Academy", "school", "900103", "10090103"),
+    ("Northbridge College", "school", None, "10090104"),
+    (SPECIAL_SCHOOL, "school", "900105", None),
+)
+ORGANISATIONS = tuple(name for name, *_ in DIRECTORY)
 
 
 @dataclass(frozen=True)
@@ -485,9 +500,8 @@ def load(db: Database, seed: int = 2014, *, out: Callable[[str], None] = print) 
             "nothing was added.")
         _sign_in_help(out)
         return
-    with db.transaction() as session:
-        for name in ORGANISATIONS:
-            accounts.organisation_named(session, name)
+    for name, kind, urn, ukprn in DIRECTORY:
+        organisations.add_organisation(db, name, kind, urn=urn, ukprn=ukprn)
     users = {u.role: accounts.create_user(db, u.username, u.role, organisation=u.organisation, email=u.email,
                                           password=u.password) for u in DEMO_USERS}
     scripts = plan_caseload(seed)

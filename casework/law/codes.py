@@ -169,6 +169,15 @@ ADVICE_TYPE_LABELS: dict[str, str] = {
 }
 ADVICE_TYPES: tuple[str, ...] = tuple(ADVICE_TYPE_LABELS)
 
+ORGANISATION_KIND_LABELS: dict[str, str] = {
+    "nhs": "NHS trust or integrated care board",
+    "educational_psychology": "Educational psychology service",
+    "social_care": "Social care",
+    "school": "School, college or early years setting",
+    "other": "Other",
+}
+ORGANISATION_KINDS: tuple[str, ...] = tuple(ORGANISATION_KIND_LABELS)
+
 REQUESTER_LABELS: dict[str, str] = {
     "parent": "Parent",
     "young_person": "Young person",

@@ -29,7 +29,7 @@ from typing import Literal
 from casework.law import codes
 
 FieldType = Literal["text", "long_text", "date", "choice", "whole_number", "advice_request", "exception",
-                    "limits", "year"]
+                    "limits", "year", "organisation"]
 
 NAME_LENGTH = 100
 SHORT_TEXT = 200
@@ -52,7 +52,7 @@ class EventField:
     widget: Literal["input", "textarea", "select", "radio"] = "input"
 
     def __post_init__(self) -> None:
-        if self.type in ("text", "long_text") and self.max_length is None:
+        if self.type in ("text", "long_text", "organisation") and self.max_length is None:
             raise ValueError(f"text field {self.name} needs a length limit")
 
 
@@ -128,8 +128,10 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
               fields=(
                   EventField("advice_type", "choice", "Type of advice", "the type of advice",
                              choices=codes.ADVICE_TYPES, choice_labels=codes.ADVICE_TYPE_LABELS, widget="select"),
-                  EventField("organisation", "text", "Organisation asked", "the organisation asked for advice",
-                             max_length=SHORT_TEXT, hint="For example, Northbridge NHS Trust"),
+                  # One of the directory's organisations, by id or exact name; never one made up on the way.
+                  EventField("organisation", "organisation", "Organisation asked", "the organisation asked for advice",
+                             max_length=SHORT_TEXT, widget="select",
+                             hint="Start typing its name. If it is not listed, ask an administrator to add it"),
                   EventField("received_on", "date", "Date the organisation received the request",
                              "the date the organisation received the request", required=False,
                              hint="Its 6 weeks start from here. Leave blank if it is the day it was sent"),

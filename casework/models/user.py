@@ -13,12 +13,21 @@ ROLES = ("caseworker", "adviser", "manager", "admin")
 
 
 class Organisation(Base):
-    """A body asked for advice (an NHS trust, the educational psychology service, social care...)."""
+    """An organisation of the directory: a body asked for advice (an NHS trust, the educational psychology
+    service, social care, a school...), and the one an adviser belongs to.
+
+    ``name_key`` is the name without regard to case and spacing, so "Northbridge  NHS trust" is the same
+    organisation as "Northbridge NHS Trust" and cannot be added twice.
+    """
 
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    name_key: Mapped[str] = mapped_column(String(200), unique=True, index=True)
+    kind: Mapped[str] = mapped_column(String(30), default="other", server_default="other")
+    urn: Mapped[str | None] = mapped_column(String(6), unique=True, index=True)  # a school's unique reference number
+    ukprn: Mapped[str | None] = mapped_column(String(8), unique=True, index=True)  # a college's UK provider reference
     created_at: Mapped[dt.datetime] = created_at_column()
 
 

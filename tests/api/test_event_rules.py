@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from freezegun import freeze_time
 
-from casework.law.events import EVENTS, LONG_TEXT, SHORT_TEXT
+from casework.law.events import EVENTS, LONG_TEXT
 from tests.api.conftest import Api
 from tests.api.test_errors import refused, state_of
 
@@ -51,7 +51,6 @@ def test_fields_of_another_event_are_unknown(api, assessed):
 
 
 @pytest.mark.parametrize(("event", "field", "limit", "extra"), [
-    ("request_advice", "organisation", SHORT_TEXT, {"advice_type": "health"}),
     ("decide_not_to_issue", "reason", LONG_TEXT, {}),
     ("withdraw", "reason", LONG_TEXT, {}),
 ])

@@ -48,7 +48,7 @@ from typing import Any
 import transitions
 from sqlalchemy import func, insert, select, text
 
-from casework import accounts, operations
+from casework import accounts, operations, organisations
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.policy import Policy
@@ -422,10 +422,9 @@ def _setup_people(db: Database) -> tuple[list[tuple[int, str]], dict[str, int]]:
     caseworkers = [accounts.create_user(db, f"officer{n:02d}", "caseworker", email=f"officer{n:02d}@example.gov.uk")
                    for n in range(1, CASEWORKERS + 1)]
     accounts.create_user(db, "sen.manager", "manager", email="sen.manager@example.gov.uk")
-    bodies: dict[str, int] = {}
-    with db.transaction() as session:
-        for advice_type, name in ADVISORY_BODIES.items():
-            bodies[advice_type] = accounts.organisation_named(session, name).id
+    kinds = {"health": "nhs", "psychological": "educational_psychology", "social_care": "social_care"}
+    bodies = {advice_type: organisations.add_organisation(db, name, kinds.get(advice_type, "other"))[0].id
+              for advice_type, name in ADVISORY_BODIES.items()}
     return [(u.id, u.username) for u in caseworkers], bodies
 
 

@@ -51,6 +51,10 @@ STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False)
 def _annotation(declared: EventField) -> Any:
     if declared.type in ("text", "long_text"):
         return Annotated[str, Field(max_length=declared.max_length)]
+    if declared.type == "organisation":
+        return Annotated[Annotated[StrictStr, Field(max_length=declared.max_length)] | StrictInt,
+                         Field(description="an organisation of the directory (GET /organisations), by id or exact "
+                                           "name")]
     if declared.type == "date":
         return IsoDate
     if declared.type == "choice":

@@ -258,6 +258,7 @@ def _schemas() -> dict[str, Any]:
         "NewCaseForNewChild": new_case,
         "NewCaseForKnownChild": new_case_for_known_child,
         **_people_schemas(),
+        **_organisation_schemas(),
         "Correction": {
             "type": "object",
             "properties": {
@@ -290,7 +291,8 @@ ERRORS = {
            "has an open request, or a request with the same Idempotency-Key is still being handled",
     "413": "The request body is larger than 1 MB (a document upload: its file is larger than [documents] max_mb)",
     "422": "Well-formed but not acceptable: a date out of order or in the future, a window not yet closed, text "
-           "too long, control characters in text, a number out of range, an Idempotency-Key first sent with "
+           "too long, control characters in text, a number out of range, an organisation not in the directory "
+           "(unknown_organisation, with the nearest name), an Idempotency-Key first sent with "
            "another request",
 }
 
@@ -654,6 +656,60 @@ def _people_paths() -> dict[str, Any]:
     }
 
 
+def _organisation_schemas() -> dict[str, Any]:
+    kind = {"type": "string", "enum": list(codes.ORGANISATION_KINDS),
+            "description": "; ".join(f"{k}: {v}" for k, v in codes.ORGANISATION_KIND_LABELS.items())}
+    urn = {"type": ["string", "null"], "pattern": r"^\d{6}$", "description": "a school's URN: 6 numbers"}
+    ukprn = {"type": ["string", "null"], "pattern": r"^1\d{7}$",
+             "description": "a college's UKPRN: 8 numbers starting with 1"}
+    return {
+        "Organisation": {
+            "type": "object",
+            "properties": {"id": {"type": "integer"}, "name": TEXT, "kind": kind, "urn": urn, "ukprn": ukprn},
+            "required": ["id", "name", "kind", "urn", "ukprn"],
+        },
+        "NewOrganisation": {
+            "type": "object",
+            "properties": {"name": {"type": "string", "maxLength": 200}, "kind": kind, "urn": urn, "ukprn": ukprn},
+            "required": ["name", "kind"],
+            "additionalProperties": False,
+            "description": "a school, college or early years setting needs its URN or UKPRN; other kinds have "
+                           "neither",
+        },
+    }
+
+
+def _organisation_paths() -> dict[str, Any]:
+    listing = {
+        "type": "object",
+        "properties": {"items": {"type": "array", "items": _ref("Organisation")}, "total": {"type": "integer"}},
+        "required": ["items", "total"],
+    }
+    paths = {
+        "/organisations": {
+            "get": {
+                "summary": "The directory of organisations advice is asked of (an adviser: their own)",
+                "operationId": "listOrganisations",
+                "parameters": [_param("kind", "query", {"type": "string", "enum": list(codes.ORGANISATION_KINDS)},
+                                      "only organisations of this kind")],
+                "responses": _responses("200", listing, "The organisations, in name order", "400", "403"),
+            },
+            "post": {
+                "summary": "Add an organisation to the directory (administrators)",
+                "operationId": "addOrganisation",
+                "requestBody": _body(_ref("NewOrganisation")),
+                "responses": {
+                    **_responses("201", _ref("Organisation"), "The organisation added", "400", "403", "422"),
+                    "200": {"description": "The organisation of that name already in the directory, unchanged",
+                            "content": {"application/json": {"schema": _ref("Organisation")}}},
+                },
+            },
+        }
+    }
+    _every_post_takes_an_idempotency_key(paths)
+    return paths
+
+
 def document() -> dict[str, Any]:
     page = {
         "type": "object",
@@ -818,7 +874,7 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "paths": {**paths, **_people_paths(), **letter_paths},
+        "paths": {**paths, **_people_paths(), **letter_paths, **_organisation_paths()},
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
                        "schemas": {**_schemas(), **letter_schemas}},
     }

@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask, abort, send_from_directory
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from web.pages import admin, advice, auth, cases, dashboard, errors
+from web.pages import admin, advice, auth, cases, dashboard, directory, errors
 from web.pages.presenters import register_template_helpers
 
 WEB = Path(__file__).resolve().parents[1]
@@ -20,6 +20,9 @@ GOVUK_DIST = WEB / "node_modules" / "govuk-frontend" / "dist" / "govuk"
 # Built files of GOV.UK Frontend served besides its assets folder (fonts, images, manifest).
 GOVUK_BUILT = frozenset({"govuk-frontend.min.css", "govuk-frontend.min.css.map", "govuk-frontend.min.js",
                          "govuk-frontend.min.js.map"})
+# The accessible autocomplete that turns a long list (the directory's organisations) into a box to type in.
+AUTOCOMPLETE_DIST = WEB / "node_modules" / "accessible-autocomplete" / "dist"
+AUTOCOMPLETE_BUILT = frozenset({"accessible-autocomplete.min.js", "accessible-autocomplete.min.css"})
 ASSET_MAX_AGE = 3600
 
 
@@ -38,13 +41,15 @@ def register(app: Flask) -> None:
     if not GOVUK_DIST.is_dir():
         app.logger.warning("GOV.UK Frontend is not installed at %s: run `npm ci` in web/ (bash .ci/setup)",
                            GOVUK_DIST)
-    for blueprint in (auth.bp, cases.bp, advice.bp, dashboard.bp, admin.bp):
+    for blueprint in (auth.bp, cases.bp, advice.bp, dashboard.bp, admin.bp, directory.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
 
 
 def _govuk_asset(filename: str):
     """GOV.UK Frontend's fonts and images (its CSS asks for /assets/...) and its built CSS and JS."""
+    if filename in AUTOCOMPLETE_BUILT:
+        return send_from_directory(AUTOCOMPLETE_DIST, filename, max_age=ASSET_MAX_AGE)
     if filename in GOVUK_BUILT:
         return send_from_directory(GOVUK_DIST, filename, max_age=ASSET_MAX_AGE)
     if not (GOVUK_DIST / "assets").is_dir():

@@ -21,13 +21,16 @@ from casework.cases import casefile, replay
 from casework.core import clock
 from casework.core.errors import CaseworkError, Conflict, EventNotAllowed
 from casework.deadlines import status as deadline_status
+from casework.law.events import EVENTS
 from casework.models import Case, Deadline, Document, Letter, Person, User
 from web import database, files, limits
 from web.pages import presenters as p
 from web.pages.access import section
+from web.pages.directory import organisation_choices
 from web.pages.forms import (
     EVENT_FORMS,
     EVENT_TITLES,
+    TYPED_SUFFIX,
     CaseloadFilterForm,
     CorrectionForm,
     DocumentForm,
@@ -233,6 +236,9 @@ def _prepare(form: Any, event: str, case: dict[str, Any]) -> None:
                                  f"requested {p.long_date(a['requested_on'])}")
             for a in case["advice_requests"] if a["outstanding"]
         ]
+    for declared in EVENTS[event].fields:
+        if declared.type == "organisation":
+            form[declared.name].choices = [choice("", "Choose the organisation")] + organisation_choices()
     if event == "withdraw_exception":
         form.exception_id.choices = [choice("", "Choose the exception")] + [
             choice(str(e["id"]), f"{p.EXCEPTION_LABELS[e['reason']]}, {p.long_date(e['starts_on'])} to "
@@ -275,7 +281,7 @@ def event(case_id: int, event: str):
         try:
             operations.fire_event(db, case_id, event, actor=current_user, on=form.on.data,
                                   expected_version=int(version) if version and version.isdigit() else None,
-                                  **event_values(event, form))
+                                  **event_values(event, form, typed=request.form))
         except (Conflict, EventNotAllowed) as refused:
             form_errors = [refused.message]
         except CaseworkError as refused:
@@ -288,7 +294,11 @@ def event(case_id: int, event: str):
 
 
 def _event_page(form: Any, event: str, case: dict[str, Any], form_errors: list[str] | None = None) -> str:
+    autocomplete = " ".join(d.name for d in EVENTS[event].fields if d.type == "organisation")
+    # What was typed into an autocomplete without choosing, shown again beside the refusal that names it.
+    typed = {name: request.form.get(name + TYPED_SUFFIX, "") for name in autocomplete.split()}
     return render_template("cases/event.html", title=f"{EVENT_TITLES[event]}: {case['reference']}", form=form,
+                           autocomplete=autocomplete, typed=typed,
                            event=event, heading=EVENT_TITLES[event], case=case,
                            errors=error_list(form, form_errors))
 

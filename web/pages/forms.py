@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -39,6 +40,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from casework.accounts import MIN_PASSWORD_LENGTH
 from casework.law import codes
+from casework.law.codes import ORGANISATION_KIND_LABELS, ORGANISATION_KINDS
 from casework.law.events import EVENTS, EventField, EventSpec
 from casework.models import PRIMARY_NEEDS, REQUESTERS, ROLES
 from web.pages import presenters as p
@@ -138,6 +140,22 @@ class UserForm(PageForm):
     submit = SubmitField("Add user", widget=GovSubmitInput())
 
 
+class OrganisationForm(PageForm):
+    """An organisation of the directory. Whether a URN or UKPRN is right for the kind is casework's to say."""
+
+    name = StringField("Name", widget=GovTextInput(),
+                       validators=[DataRequired(message="Enter the organisation's name"), Length(max=200)],
+                       description="As advisers and caseworkers know it, for example Northbridge NHS Trust")
+    kind = RadioField("Kind of organisation", widget=GovRadioInput(), validate_choice=False,
+                      choices=_choices(ORGANISATION_KIND_LABELS, ORGANISATION_KINDS),
+                      validators=[InputRequired(message="Select the kind of organisation")])
+    urn = StringField("URN (schools and early years settings)", widget=GovTextInput(), validators=[Length(max=20)],
+                      description="Unique reference number: 6 numbers, like 123456")
+    ukprn = StringField("UKPRN (colleges)", widget=GovTextInput(), validators=[Length(max=20)],
+                        description="UK provider reference number: 8 numbers starting with 1, like 10012345")
+    submit = SubmitField("Save organisation", widget=GovSubmitInput())
+
+
 # --------------------------------------------------------------------------------------------------- cases
 
 class NewRequestForm(PageForm):
@@ -196,6 +214,9 @@ def _event_field(declared: EventField) -> Field:
         return SelectMultipleField(declared.label, widget=GovCheckboxesInput(), validate_choice=False, choices=[],
                                    validators=required, description="Select all that apply: one set of "
                                    "circumstances can hold up several time limits")
+    if declared.type == "organisation":  # the directory's organisations, filled in by the page
+        return SelectField(declared.label, widget=GovSelect(), validate_choice=False, description=declared.hint,
+                           choices=[], validators=[Optional()])
     options = [choice(str(code), declared.choice_labels.get(code, str(code))) for code in declared.choices]
     if declared.widget == "radio":
         return RadioField(declared.label, widget=GovRadioInput(), validate_choice=False, choices=options,
@@ -220,10 +241,14 @@ EVENT_FORMS: dict[str, type[EventForm]] = {name: event_form(spec) for name, spec
 # Titles of the event forms, as a caseworker would name the step.
 EVENT_TITLES: dict[str, str] = {name: spec.title for name, spec in EVENTS.items()}
 _NUMBERS = ("whole_number", "advice_request", "exception", "year")
+# What a person typed into the organisation box when scripts turned the list into an autocomplete and
+# nothing in the list was chosen: sent on, so the refusal can say which name was meant.
+TYPED_SUFFIX = "_typed"
 
 
-def event_values(event: str, form: EventForm) -> dict[str, Any]:
-    """The event's extra fields as its operation takes them (an empty optional box becomes None)."""
+def event_values(event: str, form: EventForm, typed: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The event's extra fields as its operation takes them (an empty optional box becomes None); ``typed`` is
+    the posted form, for what was typed into an autocomplete without choosing from its list."""
     values: dict[str, Any] = {}
     for declared in EVENTS[event].fields:
         data = form._fields[declared.name].data
@@ -231,6 +256,9 @@ def event_values(event: str, form: EventForm) -> dict[str, Any]:
         numeric = declared.type in _NUMBERS or any(isinstance(c, int) for c in declared.choices)
         if numeric and value is not None:
             value = int(value) if str(value).isdigit() else None
+        if declared.type == "organisation":  # an id from the list, else the name typed
+            typed_name = (typed.get(declared.name + TYPED_SUFFIX) or "").strip() if typed else ""
+            value = int(value) if value is not None and value.isdigit() else (value or typed_name or None)
         values[declared.name] = value
     return values
 

@@ -137,7 +137,8 @@ def navigation() -> list[dict[str, Any]]:
         "manager": [("Dashboard", "dashboard.dashboard"), ("Cases", "cases.caseload"),
                     ("New request", "cases.new_request"), ("Advice", "advice.tray")],
         "adviser": [("Advice requests", "advice.tray")],
-        "admin": [("Users", "admin.users"), ("Letter wording", "admin.letter_templates")],
+        "admin": [("Users", "admin.users"), ("Letter wording", "admin.letter_templates"),
+                  ("Organisations", "directory.organisations")],
     }[current_user.role]
     here = request.endpoint or ""
     items = []
@@ -145,7 +146,8 @@ def navigation() -> list[dict[str, Any]]:
         current = here == endpoint or (endpoint == "cases.caseload" and here in ("cases.case", "cases.event")) or (
             endpoint == "advice.tray" and here.startswith("advice.")) or (
             endpoint == "admin.users" and here in ("admin.users", "admin.new_user")) or (
-            endpoint == "admin.letter_templates" and here.startswith("admin.letter"))
+            endpoint == "admin.letter_templates" and here.startswith("admin.letter")) or (
+            endpoint == "directory.organisations" and here.startswith("directory."))
         items.append({"text": text, "href": url_for(endpoint), "current": current})
     return items
 
