@@ -35,12 +35,17 @@ def cases_query(user: User) -> Select[tuple[Case]]:
     return select(Case)
 
 
+def _visible_one(session: Session, query: Select[Any], model: Any, record_id: int, what: str) -> Any:
+    """One record through a user's visibility filter; hidden reads exactly like missing (404 either way)."""
+    found = session.scalars(query.where(model.id == record_id)).first()
+    if found is None:
+        raise NotFound(f"There is no {what} {record_id}.")
+    return found
+
+
 def visible_case(session: Session, user: User, case_id: int) -> Case:
     """The case, if this user may see it; one that is hidden from them reads exactly like one that is missing."""
-    case = session.scalars(cases_query(user).where(Case.id == case_id)).first()
-    if case is None:
-        raise NotFound(f"There is no case {case_id}.")
-    return case
+    return _visible_one(session, cases_query(user), Case, case_id, "case")
 
 
 def advice_requests_query(user: User) -> Select[tuple[AdviceRequest]]:
@@ -54,10 +59,7 @@ def advice_requests_query(user: User) -> Select[tuple[AdviceRequest]]:
 
 def visible_advice_request(session: Session, user: User, advice_request_id: int) -> AdviceRequest:
     """The advice request, if this user may see it; another organisation's reads like one that is missing."""
-    advice = session.scalars(advice_requests_query(user).where(AdviceRequest.id == advice_request_id)).first()
-    if advice is None:
-        raise NotFound(f"There is no advice request {advice_request_id}.")
-    return advice
+    return _visible_one(session, advice_requests_query(user), AdviceRequest, advice_request_id, "advice request")
 
 
 # What of a child's record an adviser sees: enough to know whose advice it is and where they are, no more
@@ -93,10 +95,7 @@ def letters_query(user: User) -> Select[tuple[Letter]]:
 
 
 def visible_letter(session: Session, user: User, letter_id: int) -> Letter:
-    letter = session.scalars(letters_query(user).where(Letter.id == letter_id)).first()
-    if letter is None:
-        raise NotFound(f"There is no letter {letter_id}.")
-    return letter
+    return _visible_one(session, letters_query(user), Letter, letter_id, "letter")
 
 
 def _own_advice_requests(user: User) -> Select[tuple[int]]:
@@ -113,10 +112,7 @@ def documents_query(user: User) -> Select[tuple[Document]]:
 
 
 def visible_document(session: Session, user: User, document_id: int) -> Document:
-    document = session.scalars(documents_query(user).where(Document.id == document_id)).first()
-    if document is None:
-        raise NotFound(f"There is no document {document_id}.")
-    return document
+    return _visible_one(session, documents_query(user), Document, document_id, "document")
 
 
 def documents_case(session: Session, user: User, case_id: int) -> Case:
