@@ -6,11 +6,11 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request, session
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from casework import accounts
+from casework.accounts import sessions as server_sessions
 from casework.core.db import Database
 from casework.core.policy import Policy
 from casework.core.settings import load_settings
@@ -42,10 +42,12 @@ def create_app(settings: dict[str, Any] | None = None, db: Database | None = Non
 
 
 def _secure(app: Flask, web_settings: dict[str, Any]) -> None:
-    """Browser sessions: signed cookies that expire after inactivity, Flask-Login, and security headers.
+    """Browser sessions: signed cookies naming a session kept on the server, Flask-Login, and security headers.
 
-    Flask checks the session cookie's signed timestamp against PERMANENT_SESSION_LIFETIME and re-issues it
-    on every request, so the lifetime is an idle timeout enforced by the server, not only by the browser.
+    The cookie holds the key of a ``user_sessions`` record (casework.accounts.sessions), which is what decides
+    whether someone is signed in: it ends on sign-out, on disabling, on a password change, after
+    ``session_idle_minutes`` unused and ``session_max_hours`` after signing in. The cookie's own signed
+    timestamp still expires it after the idle time, so a browser forgets it too.
     """
     secure = bool(web_settings.get("secure_cookies", True))
     app.config.update(
@@ -68,8 +70,15 @@ def _secure(app: Flask, web_settings: dict[str, Any]) -> None:
 
 
 def _load_user(user_id: str) -> User | None:
-    user = accounts.get_user(database(), int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    """The signed-in user when the cookie's session still stands on the server, and is theirs."""
+    key = session.get("sid")
+    if not isinstance(key, str) or not key or len(key) > 100:
+        return None
+    lifetimes = server_sessions.Lifetimes.from_settings(current_app.config["EHCP_SETTINGS"])
+    user = server_sessions.resume(database(), key, lifetimes)
+    if user is None or str(user.id) != user_id or not user.active:
+        return None
+    return user
 
 
 def csp_nonce() -> str:

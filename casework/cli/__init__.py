@@ -56,11 +56,71 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 def cmd_users_create(args: argparse.Namespace) -> int:
     password = None
     if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
+        password = _password_from_stdin()
     user = accounts.create_user(open_database(), args.username, args.role, organisation=args.org, email=args.email,
                                 password=password)
     org = f" in {args.org}" if args.org else ""
     print(f"Created {user.role} {user.username}{org}.")
+    return 0
+
+
+def _password_from_stdin() -> str:
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    """One user a line, tab-separated: username, role, organisation, email, status (active, paused or disabled)."""
+    from sqlalchemy import select
+
+    from casework.models import User
+
+    with open_database().reading() as session:
+        for user in session.scalars(select(User).order_by(User.username)):
+            status = "disabled" if not user.active else "paused" if accounts.is_paused(user) else (
+                "active" if user.password_hash else "no password")
+            print("\t".join((user.username, user.role, user.organisation.name if user.organisation else "",
+                             user.email or "", status)))
+    return 0
+
+
+def cmd_users_disable(args: argparse.Namespace) -> int:
+    accounts.disable_user(open_database(), args.username)
+    print(f"Disabled {args.username}: signed out everywhere, API tokens refused.")
+    return 0
+
+
+def cmd_users_enable(args: argparse.Namespace) -> int:
+    accounts.enable_user(open_database(), args.username)
+    print(f"Enabled {args.username}.")
+    return 0
+
+
+def cmd_users_unlock(args: argparse.Namespace) -> int:
+    accounts.unlock_user(open_database(), args.username)
+    print(f"Lifted the pause on signing in for {args.username}.")
+    return 0
+
+
+def cmd_users_set_password(args: argparse.Namespace) -> int:
+    if not args.password_stdin:
+        raise UsageError("give the password on standard input with --password-stdin")
+    accounts.set_password(open_database(), args.username, _password_from_stdin())
+    print(f"Set a new password for {args.username}; their sessions have ended.")
+    return 0
+
+
+def cmd_tokens_list(args: argparse.Namespace) -> int:
+    """One token a line, tab-separated: id, username, made (UTC), revoked (UTC, empty while in use)."""
+    with open_database().reading() as session:
+        for token in accounts.list_tokens(session, args.username):
+            print("\t".join((str(token.id), token.username, token.created_at.isoformat(timespec="seconds"),
+                             token.revoked_at.isoformat(timespec="seconds") if token.revoked_at else "")))
+    return 0
+
+
+def cmd_tokens_revoke(args: argparse.Namespace) -> int:
+    token = accounts.revoke_token(open_database(), args.token_id)
+    print(f"Revoked API token {token.id} of {token.username}.")
     return 0
 
 
@@ -95,7 +155,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     app = create_app(settings)
     print(f"Serving on http://{args.host}:{args.port} (stop with Ctrl-C)", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=8, ident="ehcp")
+    serve = settings["serve"]
+    proxy = settings["web"]["trusted_proxy"]
+    # Behind a TLS proxy, its X-Forwarded-* headers (and only its) say the scheme and the client's address.
+    behind = {"trusted_proxy": proxy, "trusted_proxy_count": 1,
+              "trusted_proxy_headers": "x-forwarded-proto x-forwarded-for x-forwarded-host"} if proxy else {}
+    # A connection limit well above the threads and an idle timeout, so clients holding connections open
+    # cannot stop others being answered.
+    waitress.serve(app, host=args.host, port=args.port, threads=serve["threads"],
+                   connection_limit=serve["connection_limit"], channel_timeout=serve["channel_timeout"],
+                   clear_untrusted_proxy_headers=True, ident="ehcp", **behind)
     return 0
 
 
@@ -152,6 +221,18 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--email")
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     create.set_defaults(func=cmd_users_create)
+    users.add_parser("list", help="list users: username, role, organisation, email, status").set_defaults(
+        func=cmd_users_list)
+    for name, func, what in (("disable", cmd_users_disable, "stop a user signing in and end their sessions"),
+                             ("enable", cmd_users_enable, "let a disabled user sign in again"),
+                             ("unlock", cmd_users_unlock, "lift a pause after wrong passwords")):
+        one = users.add_parser(name, help=what)
+        one.add_argument("username")
+        one.set_defaults(func=func)
+    set_pw = users.add_parser("set-password", help="set a user's password (ends their sessions)")
+    set_pw.add_argument("username")
+    set_pw.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    set_pw.set_defaults(func=cmd_users_set_password)
 
     directory = _subcommands(commands, "organisations", "the directory of organisations advice is asked of")
     add = directory.add_parser("add", help="add an organisation (one already there is left as it is)")
@@ -167,6 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
     token = tokens.add_parser("create", help="print a new API token for a user")
     token.add_argument("username")
     token.set_defaults(func=cmd_tokens_create)
+    listing = tokens.add_parser("list", help="list API tokens (of one user): id, username, made, revoked")
+    listing.add_argument("username", nargs="?")
+    listing.set_defaults(func=cmd_tokens_list)
+    revoke = tokens.add_parser("revoke", help="revoke an API token by its id")
+    revoke.add_argument("token_id", type=int)
+    revoke.set_defaults(func=cmd_tokens_revoke)
 
     serve = commands.add_parser("serve", help="serve the web UI and API")
     serve.add_argument("--host", default="127.0.0.1")

@@ -116,6 +116,17 @@ class WebSettings(Section):
     secure_cookies: bool = _must_be("true or false", True)
     max_failed_logins: int = _must_be("a whole number from 1 to 100", 5, ge=1, le=100)
     lockout_minutes: Minutes = _must_be("a whole number of minutes from 1 to 1440", 15)
+    session_max_hours: int = _must_be("a whole number of hours from 1 to 168", 12, ge=1, le=168)
+    max_failed_logins_per_address: int = _must_be("a whole number from 1 to 10000", 30, ge=1, le=10000)
+    password_link_hours: int = _must_be("a whole number of hours from 1 to 336", 72, ge=1, le=336)
+    trusted_proxy: str = _must_be("the address of the TLS proxy in front of the service, or empty for none", "",
+                                  max_length=100)
+
+
+class ServeSettings(Section):
+    threads: int = _must_be("a whole number of worker threads from 1 to 64", 8, ge=1, le=64)
+    connection_limit: int = _must_be("a whole number of connections from 10 to 10000", 200, ge=10, le=10000)
+    channel_timeout: int = _must_be("a whole number of seconds from 5 to 600", 30, ge=5, le=600)
 
 
 class MailSettings(Section):
@@ -182,6 +193,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     rules: RulesSettings = Field(default_factory=RulesSettings)

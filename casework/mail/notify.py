@@ -284,3 +284,22 @@ def deliver(db: Database, settings: dict[str, Any], as_of: dt.date) -> DeliveryR
     queued = queue_digests(db, settings, as_of)
     sent, failed = send_outbox(db, settings)
     return DeliveryReport(queued=queued, sent=sent, failed=failed)
+
+
+def send_message(settings: dict[str, Any], *, to: str, subject: str, body: str) -> None:
+    """Send one message now, not through the outbox: for a one-time link, which must not be stored readable.
+
+    Raises OSError (smtplib's errors are OSErrors) when the server cannot be reached or refuses it.
+    """
+    mail = settings.get("mail", {})
+    message = EmailMessage()
+    message["From"] = str(mail.get("sender", ""))
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(clock.now())
+    message.set_content(body)
+    smtp = _connect(mail)
+    try:
+        smtp.send_message(message)
+    finally:
+        smtp.close()

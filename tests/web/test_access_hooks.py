@@ -24,6 +24,7 @@ PUBLIC_ENDPOINTS: dict[str, str] = {
     "auth.sign_in": "signing in",
     "auth.sign_out": "signing out",
     "auth.signed_out": "the page that says you have signed out",
+    "auth.set_password": "setting a first password through a one-time link (the link is the credential)",
     "auth.home": "only sends a stranger to sign in and a signed-in person to their role's first page",
     "api.openapi": "the OpenAPI document describes the API, not anyone's records",
 }

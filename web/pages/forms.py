@@ -131,13 +131,38 @@ class UserForm(PageForm):
     role = RadioField("Role", widget=GovRadioInput(), choices=_choices(p.ROLE_LABELS, ROLES),
                       validators=[InputRequired(message="Select a role")], validate_choice=False)
     organisation = StringField("Organisation", widget=GovTextInput(), validators=[Length(max=200)],
-                               description="Advisers only: the NHS trust, service or team the adviser works for")
+                               description="Advisers only: the NHS trust, service or team the adviser works for, "
+                                           "as the directory names it")
+    email = StringField("Email address", widget=GovTextInput(), validators=[Length(max=254)],
+                        description="Where overdue alerts and the link to set a password are sent")
+    password = PasswordField("Password (optional)", widget=GovPasswordInput(), validators=[Length(max=200)],
+                             description=f"At least {MIN_PASSWORD_LENGTH} characters, not a commonly used one. "
+                                         "Leave it empty to give the user a one-time link to set their own.")
+    submit = SubmitField("Add user", widget=GovSubmitInput())
+
+
+class EditUserForm(PageForm):
+    role = RadioField("Role", widget=GovRadioInput(), choices=_choices(p.ROLE_LABELS, ROLES),
+                      validators=[InputRequired(message="Select a role")], validate_choice=False)
+    organisation = StringField("Organisation", widget=GovTextInput(), validators=[Length(max=200)],
+                               description="Advisers only: the organisation as the directory names it")
     email = StringField("Email address", widget=GovTextInput(), validators=[Length(max=254)],
                         description="Where overdue alerts are sent")
-    password = PasswordField("Password", widget=GovPasswordInput(),
-                             validators=[DataRequired(message="Enter a password")],
-                             description=f"At least {MIN_PASSWORD_LENGTH} characters")
-    submit = SubmitField("Add user", widget=GovSubmitInput())
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class SetPasswordForm(PageForm):
+    password = PasswordField("New password", widget=GovPasswordInput(),
+                             validators=[DataRequired(message="Enter a password"), Length(max=200)],
+                             description=f"At least {MIN_PASSWORD_LENGTH} characters, not a commonly used one. "
+                                         "Three or four unrelated words are easy to remember and hard to guess.")
+    confirm = PasswordField("Confirm the password", widget=GovPasswordInput(),
+                            validators=[DataRequired(message="Enter the password again")])
+    submit = SubmitField("Set password", widget=GovSubmitInput())
+
+
+class ActionForm(PageForm):
+    """A button that changes one thing (disable, enable, unlock, revoke): only the CSRF token is sent."""
 
 
 class OrganisationForm(PageForm):
