@@ -17,7 +17,7 @@ from casework.core import clock
 from casework.core.errors import CaseworkError, MalformedInput, Unauthenticated
 from casework.deadlines import status as deadline_status
 from casework.models import AdviceRequest, Case, Deadline
-from web import database
+from web import database, unavailable
 from web.api import bodies, parsing
 from web.security import access_hook
 from workflows import ehcp
@@ -49,6 +49,10 @@ def _http_error(exc: HTTPException):
         if name.lower() != "content-type":
             response.headers[name] = value
     return response, status
+
+
+for _unreachable in unavailable.DATABASE_UNREACHABLE:
+    api.register_error_handler(_unreachable, unavailable.api_answer)
 
 
 @api.errorhandler(Exception)

@@ -1,4 +1,4 @@
-"""GOV.UK-style error pages (400, 403, 404, 405, 500) for the pages, leaving the API's JSON errors alone.
+"""GOV.UK-style error pages (400, 403, 404, 405, 500, 503) for the pages, leaving the API's JSON errors alone.
 
 The API registers its own handlers for paths under /api/ that match no route. Those handlers are kept and
 asked first; a page is rendered only when they pass the error back unhandled.
@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from casework.core.errors import CaseworkError
+from web import unavailable
 from web.limits import UntypeableText
 
 PAGES: dict[int, tuple[str, str]] = {
@@ -28,6 +29,8 @@ PAGES: dict[int, tuple[str, str]] = {
     413: ("Sorry, that was too much to send at once",
           "The service takes at most 1 MB in one go. Go back and send less, or split it into parts."),
     500: ("Sorry, there is a problem with the service", "Try again later. Nothing you entered was saved."),
+    503: ("Sorry, the service is unavailable",
+          "You will be able to use the service again in a few minutes. Nothing you entered was saved."),
 }
 
 Handler = Callable[[Exception], object]
@@ -83,3 +86,5 @@ def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, _after_earlier(app, 400, CSRFError, _csrf_error))
     app.register_error_handler(CaseworkError, _casework_error)
     app.register_error_handler(InternalServerError, _server_error)
+    for unreachable in unavailable.DATABASE_UNREACHABLE:
+        app.register_error_handler(unreachable, unavailable.page_answer)
