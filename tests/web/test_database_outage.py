@@ -7,6 +7,7 @@ everything written before the cut still there and nothing from the refused reque
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -58,32 +59,23 @@ class LoopbackProxy:
 
     @staticmethod
     def _pipe(source: socket.socket, sink: socket.socket) -> None:
-        try:
+        with contextlib.suppress(OSError):
             while data := source.recv(65536):
                 sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for end in (source, sink):
-                try:
-                    end.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
 
     def cut(self) -> None:
         if self._listener is not None:
-            try:  # wakes the accept() blocked in the other thread (close alone would not, on Linux)
+            with contextlib.suppress(OSError):  # wakes the accept() blocked in the other thread (close would not)
                 self._listener.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             self._listener.close()
             self._listener = None
         with self._lock:
             for connection in self._open:
-                try:
+                with contextlib.suppress(OSError):
                     connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 connection.close()
             self._open = []
 
