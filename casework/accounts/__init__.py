@@ -109,7 +109,7 @@ def update_user(db: Database, username: str, *, role: str, organisation: str | N
         changed = {k: after[k] for k in after if after[k] != before[k]}
         if changed:
             if "role" in changed or "organisation" in changed:
-                sessions.end_all(session, user.id, "disabled")
+                sessions.end_all(session, user.id, "role_changed")
             _audit(session, actor, "user_changed", user, **changed)
     return user
 

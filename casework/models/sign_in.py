@@ -16,7 +16,7 @@ from casework.models.base import Base, created_at_column
 from casework.models.user import User
 
 # Why a session ended, as the record keeps it.
-END_REASONS = ("signed_out", "disabled", "password_changed", "lifetime", "idle")
+END_REASONS = ("signed_out", "disabled", "password_changed", "role_changed", "lifetime", "idle")
 
 
 class UserSession(Base):
