@@ -284,7 +284,7 @@ def _schemas() -> dict[str, Any]:
 
 ERRORS = {
     "400": "Malformed request: not JSON, a missing field, a date not written YYYY-MM-DD",
-    "401": "No API token, or a token that is not valid",
+    "401": "No API token, or a token that is not valid (revoked, or its user disabled)",
     "403": "Your role may not do this",
     "404": "No such record, or not visible to you",
     "409": "The case's state does not allow this event, someone else changed the record first, the child already "
@@ -294,6 +294,8 @@ ERRORS = {
            "too long, control characters in text, a number out of range, an organisation not in the directory "
            "(unknown_organisation, with the nearest name), an Idempotency-Key first sent with "
            "another request",
+    "503": "The database cannot be reached just now (unavailable); nothing was changed. Retry after the seconds "
+           "the Retry-After header gives",
 }
 
 
@@ -305,8 +307,10 @@ def _responses(ok_status: str, ok_schema: dict[str, Any] | None, description: st
     responses: dict[str, Any] = {ok_status: {"description": description}}
     if ok_schema is not None:
         responses[ok_status]["content"] = {"application/json": {"schema": ok_schema}}
-    for code in ("401", *errors):
+    for code in ("401", *errors, "503"):
         responses[code] = _error(code)
+    responses["503"]["headers"] = {"Retry-After": {"description": "seconds to wait before trying again",
+                                                   "schema": {"type": "integer"}}}
     return responses
 
 
