@@ -151,7 +151,7 @@ def test_a_caseworker_logs_a_request_and_takes_it_to_a_final_plan(page: Page, li
 
     reference = page.locator(".govuk-caption-l").text_content().strip()
     assert reference.startswith(f"EHC-{received.year}-")
-    assert f"Request logged as {reference}." in success_banner(page)
+    assert f"Request logged as {reference}, in the intake queue." in success_banner(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Ada Example")
     expect(page.get_by_text("Stage: Request received")).to_be_visible()
     # 150 days after the request, its 6, 16 and 20 weeks have all passed.
