@@ -103,3 +103,23 @@ def test_views_intake_and_officer_counts(db, make_user, new_case, policy):
         assert [(c.username, c.open, c.overdue, c.due_soon) for c in counts] == [
             ("anna", 2, 1, 1), ("ben", 1, 0, 0), ("mgr", 0, 0, 0)]
         assert caseload.unallocated_open(s, manager) == 1
+
+
+@freeze_time("2024-09-20")
+def test_an_allocation_is_corrected_in_its_date_but_put_right_by_allocating_again(db, make_user, new_case):
+    from casework.cases import replay
+
+    make_user(username="anna")
+    case = new_case(T0)
+    ops.fire_event(db, case.id, "assign_caseworker", actor=None, on=D(2024, 9, 10), caseworker="anna")
+    with db.reading() as s:
+        entry = next(e for e in replay.effective_history(s, case.id) if e.event == "assign_caseworker")
+    with pytest.raises(Invalid) as refused:
+        replay.correct_entry(db, case.id, actor=None, entry_id=entry.id, reason="Wrong officer",
+                             changes={"caseworker": "ben"})
+    assert refused.value.code == "reallocate_instead"
+    replay.correct_entry(db, case.id, actor=None, entry_id=entry.id, on=D(2024, 9, 4), reason="Keyed late")
+    with db.reading() as s:
+        assert s.get(Case, case.id).assigned_caseworker.username == "anna"
+        [now] = [e for e in replay.effective_history(s, case.id) if e.event == "assign_caseworker"]
+        assert now.on == D(2024, 9, 4)

@@ -88,8 +88,12 @@ def officer_counts(session: Session, user: User, today: dt.date, policy: Policy)
     something due soon: one grouped statement, whatever the size of the caseload."""
     authz.require(user, authz.REPORT_ROLES, "see the team's caseloads")
     is_open = Case.state.in_(ehcp.OPEN_STATES)
-    one = lambda condition: func.coalesce(func.sum(case((and_(is_open, condition), 1), else_=0)), 0)  # noqa: E731
-    query = (select(User.username, func.count(Case.id), one(overdue_on(today)), one(due_soon_on(today, policy)))
+
+    def how_many(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((and_(is_open, condition), 1), else_=0)), 0)
+
+    query = (select(User.username, func.count(Case.id), how_many(overdue_on(today)),
+                    how_many(due_soon_on(today, policy)))
              .select_from(User)
              .outerjoin(Case, and_(Case.assigned_caseworker_id == User.id, is_open))
              .where(User.role.in_(ALLOCATABLE_ROLES), User.active.is_(True))
