@@ -4,6 +4,7 @@ Callers (the API, the pages, the CLI, the scheduler, imports) import operations 
 finds them all in one place; each lives in the room of its concept.
 """
 
+from casework.cases.allocation import allocatable, allocate
 from casework.cases.child import MAX_AGE_AT_REQUEST
 from casework.cases.operations import (
     CEASE_REASONS,
@@ -13,6 +14,7 @@ from casework.cases.operations import (
     agree_to_assess,
     allowed_events,
     apply_event,
+    assign_caseworker,
     cease_plan,
     check_request,
     circulate_review_papers,
@@ -46,6 +48,9 @@ from casework.cases.operations import (
 from casework.people.operations import update_person
 
 __all__ = [
+    "allocatable",
+    "allocate",
+    "assign_caseworker",
     "circulate_review_papers",
     "send_review_invitations",
     "schedule_review_meeting",

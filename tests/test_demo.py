@@ -101,11 +101,15 @@ def test_the_caseload_covers_every_state_with_the_national_mix_of_needs(loaded):
     db, _ = loaded
     with db.reading() as s:
         cases = list(s.scalars(select(Case)))
-        caseworker = s.scalars(select(User).where(User.username == "caseworker")).one()
+        officers = {u.username: u.id for u in s.scalars(select(User).where(User.role == "caseworker"))}
     assert 250 <= len(cases) <= 350
     states = Counter(c.state for c in cases)
     assert set(states) == set(ehcp.STATES), states
-    assert all(c.assigned_caseworker_id == caseworker.id for c in cases)
+    # Requests not yet decided wait in the intake queue; the rest are shared by the two demo caseworkers.
+    assert all(c.assigned_caseworker_id is None for c in cases if c.state == "request_received")
+    held = Counter(c.assigned_caseworker_id for c in cases if c.state != "request_received")
+    assert set(held) == {officers["caseworker"], officers["caseworker2"]}
+    assert held[officers["caseworker"]] > held[officers["caseworker2"]] > 50
     assert all(TODAY - dt.timedelta(days=demo.HISTORY_DAYS) <= c.received_on <= TODAY for c in cases)
     needs = Counter(c.primary_need for c in cases)
     for need, national in (("ASD", 31.5), ("SLCN", 21.3), ("SEMH", 20.7), ("MLD", 10.6), ("SLD", 3.9), ("PD", 3.9)):
@@ -179,6 +183,35 @@ def test_each_child_is_a_person_with_one_or_two_parents_who_can_be_reached(loade
     assert contacts > len(cases) * 1.3  # many children have two
     assert {"email", "phone", "text", "letter"} == {c.preferred_contact for p in people.values() for c in p.contacts}
     assert reasons and all(r["reason"] == demo.FAMILY_DETAILS_REASON for r in reasons)
+
+
+def test_ehcp_demo_loads_a_small_caseload_runs_the_scan_and_prints_the_address_it_is_given(
+        tmp_path, capsys, monkeypatch):
+    """The command as .ci/demo runs it: the address printed is the one passed, and the manager signs in to
+    alerts already raised (the scan ran, sending no mail)."""
+    from casework.cli import main
+    from casework.models import Alert, OutboxMail
+
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    monkeypatch.setenv("EHCP_DATABASE_URL", url)
+    with freezegun.freeze_time(TODAY):
+        assert main(["db", "upgrade"]) == 0
+        assert main(["demo", "--cases", "40", "--address", "http://0.0.0.0:8123/sign-in"]) == 0
+    printed = capsys.readouterr().out
+    assert "sign in at http://0.0.0.0:8123/sign-in as:" in printed
+    assert "Deadline scan run as of 16 March 2026:" in printed
+    db = Database(url)
+    try:
+        with db.reading() as s:
+            assert s.scalar(select(func.count()).select_from(Case)) == 40
+            assert s.scalar(select(func.count()).select_from(Alert).where(Alert.kind == "overdue")) > 0
+            assert s.scalar(select(func.count()).select_from(OutboxMail)) == 0
+            waiting = s.scalar(select(func.count()).select_from(Case).where(Case.assigned_caseworker_id.is_(None)))
+            assert waiting == s.scalar(select(func.count()).select_from(Case)
+                                       .where(Case.state == "request_received")) > 0
+    finally:
+        db.dispose()
+    assert main(["demo", "--cases", "0"]) == 2
 
 
 def test_loading_again_adds_nothing(loaded):

@@ -92,7 +92,8 @@ def people(make_user) -> dict[str, Any]:
 @pytest.fixture
 def caseload(db, people) -> dict[str, Any]:
     """Two requests: one owned by a caseworker with three advice requests, one nobody owns yet."""
-    owned = ops.create_case(db, actor=people["owner"], given_name="Zebedee", family_name="Quartermaine",
+    owned = ops.create_case(db, actor=people["owner"], assigned_caseworker_id=people["owner"].id,
+                            given_name="Zebedee", family_name="Quartermaine",
                             date_of_birth=D(2016, 3, 1), received_on=D(2024, 9, 2), requested_by="parent")
     ops.agree_to_assess(db, owned.id, actor=None, on=D(2024, 10, 1))
     ops.request_advice(db, owned.id, actor=None, on=D(2024, 10, 2), advice_type="health",

@@ -30,11 +30,11 @@ def test_a_request_opens_the_6_16_and_20_week_deadlines(db, new_case):
     assert all(d.citation for d in case.deadlines)
 
 
-def test_the_caseworker_who_logs_a_request_owns_it(db, make_user):
+def test_a_request_logged_without_an_officer_starts_unallocated(db, make_user):
     worker = make_user("caseworker")
     case = ops.create_case(db, actor=worker, given_name="A", family_name="B", date_of_birth=D(2015, 1, 1),
                            received_on=T0, requested_by="school")
-    assert case.assigned_caseworker_id == worker.id
+    assert case.assigned_caseworker_id is None
 
 
 @pytest.mark.parametrize(("fields", "code"), [

@@ -38,7 +38,8 @@ def _caseload(db, make_user) -> None:
     make_user("adviser", org="Northbridge NHS Trust", email="advice@northbridge.nhs.uk")
     for n in range(20):
         received = D(2024, 6, 3) + dt.timedelta(days=7 * n)
-        case = ops.create_case(db, actor=owner, given_name="Process", family_name=f"Child{n}",
+        case = ops.create_case(db, actor=owner, assigned_caseworker_id=owner.id,
+                               given_name="Process", family_name=f"Child{n}",
                                date_of_birth=D(2015, 1, 1), received_on=received, requested_by="parent")
         if n % 4 == 0:
             continue

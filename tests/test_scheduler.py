@@ -59,7 +59,8 @@ def _requests_through_operations(db: Database, owner: User, today: dt.date) -> N
     """A dozen requests taken through the operations: advice asked, some returned, some decisions made."""
     for n, days_ago in enumerate((20, 35, 50, 70, 90, 110, 130, 150, 180, 250, 330, 380)):
         received = today - days_ago * DAY
-        case = ops.create_case(db, actor=owner, given_name="Scheduled", family_name=f"Example{n}",
+        case = ops.create_case(db, actor=owner, assigned_caseworker_id=owner.id,
+                               given_name="Scheduled", family_name=f"Example{n}",
                                date_of_birth=dt.date(2015, 3, 1), received_on=received, requested_by="parent",
                                primary_need="SLCN")
         if n % 4 == 0 or days_ago < 32:
@@ -82,7 +83,7 @@ def _bulk_requests(db: Database, owner: User, today: dt.date, count: int) -> Non
     the case, its three assessment deadlines by the same rules, the case's audit entry), which the first one,
     made through create_case itself, proves.
     """
-    model = ops.create_case(db, actor=owner, given_name="Model", family_name="Request",
+    model = ops.create_case(db, actor=owner, assigned_caseworker_id=owner.id, given_name="Model", family_name="Request",
                             date_of_birth=dt.date(2016, 1, 1), received_on=today - 400 * DAY, requested_by="parent")
 
     def deadlines_for(case_id: int, received: dt.date) -> list[dict[str, Any]]:

@@ -117,6 +117,7 @@ TRANSITIONS: tuple[tuple[str, tuple[str, ...], str | None, tuple[Guard, ...]], .
     ("issue_amended_plan", ("amending",), "plan_maintained", ()),
     ("cease_plan", ("plan_maintained",), "ceased", ()),
     ("withdraw", WITHDRAWABLE, "withdrawn", ()),
+    ("assign_caseworker", STATES, None, ()),
 )
 
 EVENTS: tuple[str, ...] = tuple(dict.fromkeys(t[0] for t in TRANSITIONS))

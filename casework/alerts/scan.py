@@ -216,8 +216,10 @@ def raise_alerts(session: Session, dialect: str, as_of: dt.date, policy: Policy,
             "deadlines_examined": examined}
 
 
-def run_scan(db: Database, settings: dict[str, Any], as_of: dt.date | None = None) -> dict[str, Any]:
-    """One scan as of a date (default today): raise and commit alerts, then queue and send the digests.
+def run_scan(db: Database, settings: dict[str, Any], as_of: dt.date | None = None, *,
+             send_mail: bool = True) -> dict[str, Any]:
+    """One scan as of a date (default today): raise and commit alerts, then queue and send the digests
+    (``send_mail=False``, for the demo, raises the alerts and leaves the mail to the next scan).
 
     Returns the summary ``ehcp scan`` prints: as_of, overdue (open duty deadlines late on that date),
     new_alerts (new overdue alerts), new_warnings (new due-soon alerts) and emails_sent.
@@ -230,7 +232,7 @@ def run_scan(db: Database, settings: dict[str, Any], as_of: dt.date | None = Non
         counts = raise_alerts(session, db.dialect, as_of, db.policy, covered)
         session.add(ScanRun(as_of=as_of, warning_windows=warning_windows(db.policy), started_at=now,
                             full_scan=covered is None, **counts))
-    mail = notify.deliver(db, settings, as_of)
+    mail = notify.deliver(db, settings, as_of) if send_mail else notify.DeliveryReport(queued=0, sent=0, failed=0)
     seconds = time.perf_counter() - started
     logger.info(
         "scan as_of=%s deadlines_examined=%d overdue=%d new_alerts=%d new_warnings=%d emails_sent=%d "

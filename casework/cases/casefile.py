@@ -70,7 +70,9 @@ def child_dict(case: Case) -> dict[str, Any]:
 def case_summary(case: Case) -> dict[str, Any]:
     return {"id": case.id, "reference": case.reference, "state": case.state, "person_id": case.person_id,
             "child": child_dict(case),
-            "received_on": _iso(case.received_on), "requested_by": case.requested_by, "version": case.version}
+            "received_on": _iso(case.received_on), "requested_by": case.requested_by,
+            "assigned_to": case.assigned_caseworker.username if case.assigned_caseworker is not None else None,
+            "version": case.version}
 
 
 def case_dict(case: Case, as_of: dt.date, policy: Policy, *, state: str | None = None) -> dict[str, Any]:

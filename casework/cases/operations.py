@@ -114,7 +114,7 @@ def normalise_fields(spec: EventSpec, given: dict[str, Any]) -> dict[str, Any]:
 
 
 def _normalise(spec: EventSpec, declared: EventField, value: Any) -> Any:
-    if isinstance(value, str) and declared.type in ("text", "long_text", "organisation"):
+    if isinstance(value, str) and declared.type in ("text", "long_text", "organisation", "caseworker"):
         value = value.strip() or None
     if value is None or value == "" or value == []:
         if declared.required:
@@ -275,11 +275,15 @@ def fire_event(db: Database, case_id: int, event: str, *, actor: User | None, on
 # --------------------------------------------------------------------------------------------------- the request
 
 
-def _owner(actor: User | None, assigned_caseworker_id: int | None) -> int | None:
-    """The caseworker who logs a request owns it unless someone else is named; alerts reach the owner."""
-    if assigned_caseworker_id is not None:
-        return assigned_caseworker_id
-    return actor.id if actor is not None and actor.role == "caseworker" else None
+def _owner(session: Session, assigned_caseworker_id: int | None) -> User | None:
+    """The officer a request is allocated to as it is logged, when one is named. A request logged without one
+    (through the API, or by business support) starts unallocated, in the intake queue."""
+    if assigned_caseworker_id is None:
+        return None
+    owner = session.get(User, assigned_caseworker_id)
+    if owner is None or owner.role not in ("caseworker", "manager") or not owner.active:
+        raise Invalid("That officer cannot be allocated cases.", code="unknown_caseworker", field="caseworker")
+    return owner
 
 
 def _require_choice(value: Any, choices: dict[Any, str], field: str, what: str) -> None:
@@ -328,10 +332,11 @@ def create_case(db: Database, *, actor: User | None, given_name: str | None = No
         else:
             assert person_id is not None
             person = child.known_child(session, person_id, received_on)
+        owner = _owner(session, assigned_caseworker_id)
         case = Case(
             reference=f"pending-{uuid.uuid4().hex}", person=person,
             primary_need=primary_need, requested_by=requested_by,
-            assigned_caseworker_id=_owner(actor, assigned_caseworker_id),
+            assigned_caseworker_id=owner.id if owner is not None else None,
             deadlines=[], advice_requests=[], exceptions=[],  # loaded, so the returned case carries them
         )
         case.state, case.received_on, case.last_event_on = ehcp.INITIAL, received_on, received_on
@@ -341,7 +346,8 @@ def create_case(db: Database, *, actor: User | None, given_name: str | None = No
         start_case(case, received_on, policy)
         session.flush()
         audit.record(session, case=case, actor=actor, event=REQUEST_RECEIVED.name, on=received_on,
-                     fields={"requested_by": requested_by, "primary_need": primary_need},
+                     fields={"requested_by": requested_by, "primary_need": primary_need,
+                             "caseworker": owner.username if owner is not None else None},
                      state_before=None, state_after=case.state)
     return case
 
@@ -720,6 +726,10 @@ decide_review_outcome = _operation("decide_review_outcome")
 issue_amended_plan = _operation("issue_amended_plan")
 cease_plan = _operation("cease_plan")
 withdraw = _operation("withdraw")
+assign_caseworker = _operation("assign_caseworker")
 
 EVENT_OPERATIONS: dict[str, Callable[..., Case]] = {name: globals()[name] for name in EVENTS}
 assert set(EVENTS) == set(ehcp.EVENTS), "every workflow event needs exactly one declaration"
+
+# Allocation's check and effect live in their own module; importing it registers them.
+from casework.cases import allocation as _allocation  # noqa: E402, F401

@@ -260,6 +260,11 @@ def rebuilt_differences(session: Session, case_id: int, policy: Policy) -> list[
 
 def _corrected_values(entry: Entry, changes: dict[str, Any]) -> dict[str, Any]:
     """The changes a correction makes to an entry's fields, checked as the event checks them, as JSON."""
+    if entry.event == "assign_caseworker" and "caseworker" in changes:
+        # Who holds a case is not rebuilt from its history: a wrong allocation is put right by allocating again,
+        # which the history then shows beside the first.
+        raise Invalid("A case allocated to the wrong caseworker is put right by allocating it again.",
+                      code="reallocate_instead", field="caseworker")
     if entry.event == REQUEST_RECEIVED.name:
         allowed: tuple[str, ...] = REQUEST_FIELDS
         spec = None

@@ -17,12 +17,15 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from casework import accounts, organisations
+from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import CaseworkError
 from casework.core.policy import Policy
 from casework.core.settings import load_settings
 from casework.law.codes import ORGANISATION_KINDS
 from casework.models import ROLES
+
+MAX_DEMO_CASES = 100_000
 
 
 class UsageError(Exception):
@@ -185,9 +188,18 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """Load the demo, then run the deadline scan once (without mail), so the manager signs in to alerts."""
+    from casework.alerts import scan
     from casework.imports import demo
 
-    demo.load(open_database(), seed=args.seed)
+    if not 1 <= args.cases <= MAX_DEMO_CASES:
+        raise UsageError(f"--cases must be a whole number from 1 to {MAX_DEMO_CASES:,}")
+    settings = load_settings()
+    db = open_database(settings)
+    if demo.load(db, seed=args.seed, cases=args.cases, address=args.address):
+        result = scan.run_scan(db, settings, send_mail=False)
+        print(f"Deadline scan run as of {clock.written(clock.today())}: {result['new_alerts']} overdue alerts "
+              f"and {result['new_warnings']} warnings, on the manager's dashboard.")
     return 0
 
 
@@ -272,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="load a demo caseload and demo users")
     demo.add_argument("--seed", type=int, default=2014)
+    demo.add_argument("--cases", type=int, default=300, help="how many cases (300 by default)")
+    demo.add_argument("--address", default="http://127.0.0.1:8000/sign-in",
+                      help="the sign-in address to print: where the service will really be served")
     demo.set_defaults(func=cmd_demo)
     return parser
 

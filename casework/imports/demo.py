@@ -79,7 +79,10 @@ DEMO_USERS = (
     DemoUser("adviser", "adviser", "demo-adviser-2024", HEALTH_TRUST),
     DemoUser("manager", "manager", "demo-manager-2024"),
     DemoUser("admin", "admin", "demo-admin-2024"),
+    DemoUser("caseworker2", "caseworker", "demo-caseworker2-2024"),
 )
+# One case in this many goes to the second caseworker, so the manager's caseloads by caseworker compare two.
+SECOND_CASEWORKER_SHARE = 3
 
 # Primary need of plans in England, January 2025 (DfE), in percent; the rest of the codes are not drawn.
 NATIONAL_NEEDS = {"ASD": 31.5, "SLCN": 21.3, "SEMH": 20.7, "MLD": 10.6, "SLD": 3.9, "PD": 3.9, "SPLD": 2.4,
@@ -467,11 +470,13 @@ def _existing_demo_users(db: Database) -> list[str]:
         return sorted(session.scalars(select(User.username).where(User.username.in_(names))))
 
 
-def _record(db: Database, script: CaseScript, caseworker: User, adviser: User) -> None:
+def _record(db: Database, script: CaseScript, caseworker: User, adviser: User, owner: User | None) -> None:
+    """One planned case through the operations. ``owner`` is the officer it is allocated to as it is logged;
+    none for a request still waiting to be decided, which waits in the intake queue."""
     case = operations.create_case(
         db, actor=caseworker, given_name=script.given_name, family_name=script.family_name,
         date_of_birth=script.date_of_birth, received_on=script.received_on, requested_by=script.requested_by,
-        primary_need=script.primary_need, assigned_caseworker_id=caseworker.id)
+        primary_need=script.primary_need, assigned_caseworker_id=owner.id if owner is not None else None)
     operations.update_person(db, case.person_id, actor=caseworker, reason=FAMILY_DETAILS_REASON,
                              fields={"postcode": script.postcode}, contacts=script.contacts)
     advice_ids: list[int] = []
@@ -492,31 +497,42 @@ def _record(db: Database, script: CaseScript, caseworker: User, adviser: User) -
         raise RuntimeError(f"Demo case {case.reference} ended in {case.state}, not {script.state}.")
 
 
-def load(db: Database, seed: int = 2014, *, out: Callable[[str], None] = print) -> None:
-    """Create the demo organisations, users and caseload, unless the demo users already exist."""
+def load(db: Database, seed: int = 2014, *, cases: int = DEMO_CASES, address: str = SIGN_IN_ADDRESS,
+         out: Callable[[str], None] = print) -> bool:
+    """Create the demo organisations, users and caseload, unless the demo users already exist (then False).
+    ``address`` is where the service will be signed in to, as it will really be served."""
     existing = _existing_demo_users(db)
     if existing:
         out(f"The demo users already exist ({', '.join(existing)}), so the demo caseload is already loaded; "
             "nothing was added.")
-        _sign_in_help(out)
-        return
+        _sign_in_help(out, address)
+        return False
     for name, kind, urn, ukprn in DIRECTORY:
         organisations.add_organisation(db, name, kind, urn=urn, ukprn=ukprn)
-    users = {u.role: accounts.create_user(db, u.username, u.role, organisation=u.organisation, email=u.email,
-                                          password=u.password) for u in DEMO_USERS}
-    scripts = plan_caseload(seed)
-    for script in scripts:
-        _record(db, script, users["caseworker"], users["adviser"])
+    users = {u.username: accounts.create_user(db, u.username, u.role, organisation=u.organisation,
+                                              email=u.email, password=u.password) for u in DEMO_USERS}
+    second = users["caseworker2"]
+    scripts = plan_caseload(seed, cases=cases)
+    waiting = 0
+    for index, script in enumerate(scripts):
+        if script.state == ehcp.INITIAL:
+            owner = None  # logged by business support, waiting in the intake queue for a manager to allocate
+            waiting += 1
+        else:
+            owner = second if index % SECOND_CASEWORKER_SHARE == 0 else users["caseworker"]
+        _record(db, script, users["caseworker"], users["adviser"], owner)
     states = Counter(s.state for s in scripts)
     first, last = scripts[0].received_on, scripts[-1].received_on
-    out(f"Loaded {len(scripts)} demo cases received from {first.day} {first:%B %Y} to {last.day} {last:%B %Y}, "
-        "all assigned to the demo caseworker: "
-        + ", ".join(f"{states[s]} {s.replace('_', ' ')}" for s in ehcp.STATES) + ".")
-    _sign_in_help(out)
+    out(f"Loaded {len(scripts)} demo cases received from {first.day} {first:%B %Y} to {last.day} {last:%B %Y}: "
+        + ", ".join(f"{states[s]} {s.replace('_', ' ')}" for s in ehcp.STATES)
+        + f". {waiting} requests wait in the intake queue for the manager to allocate; the others are shared by "
+        "the two demo caseworkers.")
+    _sign_in_help(out, address)
+    return True
 
 
-def _sign_in_help(out: Callable[[str], None]) -> None:
-    out(f"Start the service with `ehcp serve`, then sign in at {SIGN_IN_ADDRESS} as:")
+def _sign_in_help(out: Callable[[str], None], address: str = SIGN_IN_ADDRESS) -> None:
+    out(f"Start the service with `ehcp serve`, then sign in at {address} as:")
     for user in DEMO_USERS:
         where = f" ({user.organisation})" if user.organisation else ""
         out(f"  {user.role:<11} username {user.username:<11} password {user.password}{where}")

@@ -29,7 +29,7 @@ from typing import Literal
 from casework.law import codes
 
 FieldType = Literal["text", "long_text", "date", "choice", "whole_number", "advice_request", "exception",
-                    "limits", "year", "organisation"]
+                    "limits", "year", "organisation", "caseworker"]
 
 NAME_LENGTH = 100
 SHORT_TEXT = 200
@@ -52,7 +52,7 @@ class EventField:
     widget: Literal["input", "textarea", "select", "radio"] = "input"
 
     def __post_init__(self) -> None:
-        if self.type in ("text", "long_text", "organisation") and self.max_length is None:
+        if self.type in ("text", "long_text", "organisation", "caseworker") and self.max_length is None:
             raise ValueError(f"text field {self.name} needs a length limit")
 
 
@@ -232,6 +232,14 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
                                  choices=codes.CEASE_REASONS, choice_labels=codes.CEASE_REASON_LABELS,
                                  widget="select"),),
               cancels=PLAN_KINDS, letter="cease_notice"),
+    # Allocation: who works on the case. Never silent: each allocation and reallocation is an entry of the
+    # history, with the officer it was taken from.
+    EventSpec("assign_caseworker", "Allocate the case", "Case allocated", "Date of the allocation",
+              "the date of the allocation", "Allocate the case",
+              fields=(EventField("caseworker", "caseworker", "Allocate to", "the caseworker to allocate the case to",
+                                 max_length=NAME_LENGTH, widget="select",
+                                 hint="The caseworker or manager who will work on the case"),),
+              date_hint="Usually today. For example, 27 3 2025"),
     EventSpec("withdraw", "Withdraw the request", "Request withdrawn", "Date of the withdrawal",
               "the date of the withdrawal", "Record withdrawal",
               fields=(_reason("the reason for the withdrawal", "Reason for the withdrawal"),),

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from casework.models.advice import AdviceRequest
     from casework.models.deadline import Deadline, ExceptionRecord
     from casework.models.person import Person
+    from casework.models.user import User
 
 # SEN2 primary need codes (DS from 2025).
 PRIMARY_NEEDS = codes.PRIMARY_NEEDS
@@ -52,6 +53,8 @@ class Case(Base):
     created_at: Mapped[dt.datetime] = created_at_column()
 
     person: Mapped[Person] = relationship(lazy="selectin")
+    # The allocated officer; changed only by the assign_caseworker event, so each change is in the history.
+    assigned_caseworker: Mapped[User | None] = relationship(lazy="selectin", viewonly=True)
     # The case's deadlines as they stand: a row a correction superseded stays in the table, out of this list.
     deadlines: Mapped[list[Deadline]] = relationship(
         back_populates="case", order_by="Deadline.due_on, Deadline.id", lazy="selectin",

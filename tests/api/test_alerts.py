@@ -33,8 +33,9 @@ def people(make_user) -> dict[str, Any]:
 @pytest.fixture
 def alerts(db, settings, people) -> dict[str, Any]:
     """Scanned on 29 November 2024: late and nearly due advice on the owner's case, a late decision on another."""
-    owned = ops.create_case(db, actor=people["owner"], given_name="Sam", family_name="Taylor",
-                            date_of_birth=D(2016, 3, 1), received_on=D(2024, 9, 2), requested_by="parent")
+    owned = ops.create_case(db, actor=people["owner"], assigned_caseworker_id=people["owner"].id, given_name="Sam",
+                            family_name="Taylor", date_of_birth=D(2016, 3, 1), received_on=D(2024, 9, 2),
+                            requested_by="parent")
     ops.agree_to_assess(db, owned.id, actor=None, on=D(2024, 10, 1))
     ops.request_advice(db, owned.id, actor=None, on=D(2024, 10, 2), advice_type="health",
                        organisation="Northbridge NHS Trust")
@@ -43,7 +44,8 @@ def alerts(db, settings, people) -> dict[str, Any]:
     case = ops.request_advice(db, owned.id, actor=None, on=D(2024, 11, 1), advice_type="health",
                               organisation="Northbridge NHS Trust")
     advice = {(a.advice_type, a.requested_on): a.id for a in case.advice_requests}
-    colleagues = ops.create_case(db, actor=people["colleague"], given_name="Alex", family_name="Jones",
+    colleagues = ops.create_case(db, actor=people["colleague"], assigned_caseworker_id=people["colleague"].id,
+                                 given_name="Alex", family_name="Jones",
                                  date_of_birth=D(2012, 7, 9), received_on=D(2024, 9, 16), requested_by="school")
     result = scan.run_scan(db, settings, as_of=AS_OF)
     assert (result["new_alerts"], result["new_warnings"]) == (3, 1)

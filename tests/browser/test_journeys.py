@@ -146,12 +146,13 @@ def test_a_caseworker_logs_a_request_and_takes_it_to_a_final_plan(page: Page, li
     page.get_by_label("Primary need").select_option(label="Autistic spectrum disorder")
     fill_day(page, "Date the request was received", received)
     page.get_by_role("group", name="Who made the request?").get_by_label("Parent", exact=True).check()
+    page.get_by_label("Allocate to").select_option("sam.caseworker")
     answer = press(page, "Log the request")
     assert answer.status == 200 and "/cases/" in page.url
 
     reference = page.locator(".govuk-caption-l").text_content().strip()
     assert reference.startswith(f"EHC-{received.year}-")
-    assert f"Request logged as {reference}." in success_banner(page)
+    assert f"Request logged as {reference}, allocated to sam.caseworker." in success_banner(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Ada Example")
     expect(page.get_by_text("Stage: Request received")).to_be_visible()
     # 150 days after the request, its 6, 16 and 20 weeks have all passed.
@@ -221,8 +222,8 @@ def test_a_caseworker_logs_a_request_and_takes_it_to_a_final_plan(page: Page, li
 
     follow(page, "Cases")
     rows = table_rows(page.get_by_role("table", name="Cases, soonest deadline first"))
-    assert len(rows) == 1 and rows[0][0] == reference and rows[0][2] == "Plan maintained"
-    assert rows[0][3] == "Annual review"
+    assert len(rows) == 1 and rows[0][:2] == [f"Select {reference}", reference] and rows[0][3] == "Plan maintained"
+    assert rows[0][4] == "Annual review" and rows[0][6] == "sam.caseworker"
     check_page(page, "caseworker-caseload")
 
 
@@ -431,7 +432,8 @@ def test_a_manager_sees_overdue_work_alerts_and_timeliness_by_year(page: Page, l
     alert_items = page.locator("h2:text-is('Recent overdue alerts') + ul > li")
     alerts = [" ".join(text.split()) for text in alert_items.all_inner_texts()]
     assert len(alerts) == 6
-    assert sum(alert.startswith(f"{waiting.reference}: Advice returned (6 weeks) (rule R2.1) was due "
+    assert sum(alert.startswith(f"{waiting.reference}: Advice returned (6 weeks), owed by {NORTHBRIDGE}, "
+                                f"(rule R2.1) was due "
                                 f"{long_date(today - days(27))}") for alert in alerts) == 1
     assert sum(alert.startswith(f"{untouched.reference}:") for alert in alerts) == 3
 

@@ -154,12 +154,14 @@ def test_caseload_filters_search_sorts_and_pages(browser_for, new_case, db):
 @freeze_time(TODAY)
 def test_a_caseworker_sees_their_own_cases_first(browser_for, db, new_case):
     browser = browser_for("caseworker")
-    mine = _new_request(browser, given_name="Mine")
+    mine = _new_request(browser, given_name="Mine", caseworker=browser.user.username)
     assert mine.status_code == 302
     new_case(dt.date(2024, 9, 2), given_name="Someone", family_name="Else")
     own = browser.client.get("/cases").text
     assert "Mine Example" in own and "Someone Else" not in own
     assert "Someone Else" in browser.client.get("/cases?mine=no").text
+    assert "Someone Else" in browser.client.get("/cases?view=unassigned").text
+    assert "Mine Example" not in browser.client.get("/cases?view=unassigned").text
 
 
 @freeze_time(TODAY)

@@ -55,6 +55,9 @@ def _annotation(declared: EventField) -> Any:
         return Annotated[Annotated[StrictStr, Field(max_length=declared.max_length)] | StrictInt,
                          Field(description="an organisation of the directory (GET /organisations), by id or exact "
                                            "name")]
+    if declared.type == "caseworker":
+        return Annotated[StrictStr, Field(max_length=declared.max_length,
+                                          description="the username of a caseworker or manager")]
     if declared.type == "date":
         return IsoDate
     if declared.type == "choice":

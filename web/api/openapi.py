@@ -45,6 +45,7 @@ def _schemas() -> dict[str, Any]:
         "child": _ref("Child"),
         "received_on": DATE,
         "requested_by": {"type": "string", "enum": list(REQUESTERS)},
+        "assigned_to": {"type": ["string", "null"], "description": "the allocated caseworker's username"},
         "version": {"type": "integer"},
     }
     deadline = {
@@ -754,6 +755,9 @@ def document() -> dict[str, Any]:
                 "parameters": [
                     _param("state", "query", {"type": "string", "enum": list(ehcp.STATES)}, "only this state"),
                     _flag("overdue", "only cases with (true) or without (false) an overdue deadline"),
+                    _flag("due_soon", "only cases with (true) or without (false) a deadline due soon"),
+                    _param("assigned_to", "query", {"type": "string", "maxLength": 100},
+                           "only the cases allocated to this username, or none for those not yet allocated"),
                     *_paging("cases"),
                 ],
                 "responses": _responses("200", page, "A page of case summaries", "400", "403", "422"),
@@ -778,6 +782,25 @@ def document() -> dict[str, Any]:
                 "requestBody": _body(_ref("Event")),
                 "responses": _responses(
                     "200", _ref("Case"), "The case after the event", "400", "403", "404", "409", "422"
+                ),
+            }
+        },
+        "/cases/{case_id}/allocation": {
+            "post": {
+                "summary": "Allocate the case to a caseworker, or reallocate it (recorded in its history)",
+                "operationId": "allocateCase",
+                "parameters": [CASE_ID],
+                "requestBody": _body({
+                    "type": "object", "additionalProperties": False, "required": ["caseworker"],
+                    "properties": {
+                        "caseworker": {"type": "string", "maxLength": 100,
+                                       "description": "the username of a caseworker or manager"},
+                        "on": {**DATE, "description": "the date of the allocation (default today)"},
+                        "version": {"type": "integer", "description": "the case version you saw"},
+                    },
+                }),
+                "responses": _responses(
+                    "200", _ref("Case"), "The case, allocated", "400", "403", "404", "409", "422"
                 ),
             }
         },

@@ -124,6 +124,14 @@ def choice_param(name: str, choices: Sequence[str], default: str | None = None) 
     return raw
 
 
+def text_param(name: str, raw: str, max_length: int = 100) -> str:
+    """A short text query parameter (a username): no control characters, no longer than its limit."""
+    if len(raw) > max_length:
+        raise Invalid(f"{name} must be {max_length} characters or fewer.", code="too_long", field=name)
+    _check_text(name, raw)
+    return raw
+
+
 def flag_param(name: str) -> bool | None:
     """A true/false query parameter; None when absent, so a list can be filtered either way or not at all."""
     raw = choice_param(name, ("true", "false"))

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from casework import access as authz
 from casework import accounts, operations
-from casework.cases import casefile, replay
+from casework.cases import casefile, caseload, replay
 from casework.core import clock
 from casework.core.errors import CaseworkError, MalformedInput, Unauthenticated
 from casework.deadlines import status as deadline_status
@@ -123,6 +123,13 @@ def list_cases():
         late = exists().where(Deadline.case_id == Case.id, Deadline.is_duty.is_(True), Deadline.met_on.is_(None),
                               Deadline.cancelled_on.is_(None), Deadline.due_on < clock.today())
         query = query.where(late if overdue else ~late)
+    due_soon = parsing.flag_param("due_soon")
+    if due_soon is not None:
+        soon = caseload.due_soon_on(clock.today(), database().policy)
+        query = query.where(soon if due_soon else ~soon)
+    officer = request.args.get("assigned_to")
+    if officer:  # a username, or none for the cases waiting for a caseworker
+        query = caseload.assigned_to(query, parsing.text_param("assigned_to", officer))
     page, per_page = parsing.page_params()
     with database().reading() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery()))

@@ -18,6 +18,7 @@ from werkzeug.utils import secure_filename
 from casework import access as authz
 from casework import documents, letters, operations
 from casework.cases import casefile, replay
+from casework.cases import caseload as caseload_lists
 from casework.core import clock
 from casework.core.errors import CaseworkError, Conflict, EventNotAllowed
 from casework.deadlines import status as deadline_status
@@ -26,6 +27,7 @@ from casework.models import Case, Deadline, Document, Letter, Person, User
 from web import database, files, limits
 from web.pages import presenters as p
 from web.pages.access import section
+from web.pages.allocation import caseworker_choices
 from web.pages.directory import organisation_choices
 from web.pages.forms import (
     EVENT_FORMS,
@@ -52,15 +54,16 @@ def _open_duty() -> Any:
             Deadline.cancelled_on.is_(None))
 
 
-def _caseload_query(filters: CaseloadFilterForm, mine: bool):
+def _caseload_query(filters: CaseloadFilterForm, view: str, officer: str | None):
     """Cases matching the filters, soonest open deadline first (cases with none last)."""
     db = database()
     today = clock.today()
     next_due = (select(func.min(Deadline.due_on)).where(*_open_duty()).correlate(Case).scalar_subquery()
                 .label("next_due"))
     query = authz.cases_query(current_user).add_columns(next_due)
-    if mine:
-        query = query.where(Case.assigned_caseworker_id == current_user.id)
+    query = caseload_lists.in_view(query, view, current_user)
+    if officer:
+        query = caseload_lists.assigned_to(query, officer)
     if filters.state.data in ehcp.STATES:
         query = query.where(Case.state == filters.state.data)
     if filters.due.data == "overdue":
@@ -77,17 +80,26 @@ def _caseload_query(filters: CaseloadFilterForm, mine: bool):
     return query.order_by(next_due.is_(None), next_due, Case.received_on, Case.id)
 
 
+def _view() -> str:
+    """Whose cases: mine, the team's, the unallocated, or all. ``mine=yes|no`` is the older spelling."""
+    asked = request.args.get("view") or {"yes": "mine", "no": "all"}.get(request.args.get("mine", ""), "")
+    if asked in caseload_lists.VIEWS:
+        return asked
+    return "mine" if current_user.role == "caseworker" else "all"
+
+
 @bp.get("")
-def caseload():
+def caseload(errors: list[dict[str, str]] | None = None, chosen: tuple[list[str], str] = ([], "")):
     filters = CaseloadFilterForm(request.args, meta={"csrf": False})
-    mine = request.args.get("mine", "yes" if current_user.role == "caseworker" else "no") == "yes"
+    view = _view()
+    officer = (request.args.get("assigned_to") or "").strip()[:100] or None
     page_number = limits.whole_number(request.args.get("page", "1"))
     page_error = None
     if page_number is None or not 1 <= page_number <= limits.MAX_PAGE:
         page_error, page_number = "Page numbers are whole numbers from 1; the first page is shown.", 1
     db = database()
     today = clock.today()
-    query = _caseload_query(filters, mine)
+    query = _caseload_query(filters, view, officer)
     with db.reading() as session:
         total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
         pages = max(1, math.ceil(total / PER_PAGE))
@@ -102,10 +114,12 @@ def caseload():
                 "next_kind": nearest.kind if nearest else None,
                 "next_status": deadline_status.status(nearest, today, db.policy) if nearest else None,
             })
+    errors = list(errors or []) + ([{"text": page_error}] if page_error else [])
     html = render_template("cases/caseload.html", title="Cases", filters=filters, items=items, total=total,
-                           page=page_number, pages=pages, mine=mine, pagination=_pagination(page_number, pages),
-                           errors=[{"text": page_error}] if page_error else [])
-    return html, 422 if page_error else 200
+                           page=page_number, pages=pages, view=view, views=caseload_lists.VIEW_LABELS,
+                           officer=officer, pagination=_pagination(page_number, pages), errors=errors,
+                           officers=caseworker_choices(), chosen_ids=chosen[0], chosen_officer=chosen[1])
+    return html, 422 if errors else 200
 
 
 def _pagination(page: int, pages: int) -> dict[str, Any] | None:
@@ -133,10 +147,17 @@ def _pagination(page: int, pages: int) -> dict[str, Any] | None:
 def new_request():
     authz.require(current_user, authz.CASE_WRITE_ROLES, "log requests")
     form = NewRequestForm()
+    form.caseworker.choices = [choice("", "Leave in the intake queue")] + caseworker_choices()
     if form.validate_on_submit():
+        with database().reading() as session:
+            officer = next((u for u in operations.allocatable(session) if u.username == form.caseworker.data), None)
+        if form.caseworker.data and officer is None:
+            form.caseworker.errors = ["Choose a caseworker from the list"]
+            return _new_request_page(form), 422
         try:
             case = operations.create_case(
-                database(), actor=current_user, given_name=form.given_name.data,
+                database(), assigned_caseworker_id=officer.id if officer is not None else None,
+                actor=current_user, given_name=form.given_name.data,
                 family_name=form.family_name.data, date_of_birth=form.date_of_birth.data,
                 received_on=form.received_on.data, requested_by=form.requested_by.data,
                 primary_need=form.primary_need.data or None,
@@ -144,8 +165,9 @@ def new_request():
         except CaseworkError as refused:
             form_errors = [] if attach_error(form, refused.field, refused.message) else [refused.message]
             return _new_request_page(form, form_errors), 422
-        flash(f"Request logged as {case.reference}. The 6-week decision and 20-week plan clocks have started.",
-              "success")
+        where = f"allocated to {officer.username}" if officer is not None else "in the intake queue"
+        flash(f"Request logged as {case.reference}, {where}. The 6-week decision and 20-week plan clocks have "
+              "started.", "success")
         return redirect(url_for("cases.case", case_id=case.id))
     return _new_request_page(form), 422 if form.is_submitted() else 200
 
@@ -239,6 +261,8 @@ def _prepare(form: Any, event: str, case: dict[str, Any]) -> None:
     for declared in EVENTS[event].fields:
         if declared.type == "organisation":
             form[declared.name].choices = [choice("", "Choose the organisation")] + organisation_choices()
+        if declared.type == "caseworker":
+            form[declared.name].choices = [choice("", "Choose the caseworker")] + caseworker_choices()
     if event == "withdraw_exception":
         form.exception_id.choices = [choice("", "Choose the exception")] + [
             choice(str(e["id"]), f"{p.EXCEPTION_LABELS[e['reason']]}, {p.long_date(e['starts_on'])} to "

@@ -6,17 +6,20 @@ chooses the year and lays them out, with each chart backed by a table of the sam
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
-from sqlalchemy import func, select
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import and_, func, select
 
 from casework import access as authz
+from casework import alerts as alerting
 from casework.core import clock
-from casework.models import Alert, Case, Deadline
+from casework.models import AdviceRequest, Alert, Case, Deadline, Organisation, User
+from casework.models.subject import ADVICE_REQUEST
 from casework.reporting import timeliness as reports
 from web import database, limits
 from web.pages import charts
 from web.pages.access import section
-from web.pages.presenters import STATE_LABELS
+from web.pages.presenters import STATE_LABELS, kind_label
 
 bp = section("dashboard", authz.REPORT_ROLES, "see the dashboard", "/dashboard")
 RECENT_ALERTS = 20
@@ -55,9 +58,13 @@ def dashboard():
         overdue = reports.overdue_deadlines(session, today, db.policy)
         overdue_total = session.scalar(select(func.count(Deadline.id)).where(
             Deadline.is_duty.is_(True), Deadline.met_on.is_(None), Deadline.cancelled_on.is_(None),
-            Deadline.due_on < today))
+            Deadline.superseded_at.is_(None), Deadline.due_on < today))
+        # An advice alert names the organisation that owes the advice; an acknowledged one, who saw it.
         alerts = session.execute(
-            select(Alert, Case.reference).join(Case, Case.id == Alert.case_id)
+            select(Alert, Case.reference, Organisation.name, User.username).join(Case, Case.id == Alert.case_id)
+            .outerjoin(AdviceRequest, and_(Alert.subject_type == ADVICE_REQUEST, AdviceRequest.id == Alert.subject_id))
+            .outerjoin(Organisation, Organisation.id == AdviceRequest.organisation_id)
+            .outerjoin(User, User.id == Alert.acknowledged_by_id)
             .where(Alert.kind == "overdue", Alert.closed_at.is_(None))  # a closed alert no longer stands
             .order_by(Alert.created_at.desc(), Alert.id.desc()).limit(RECENT_ALERTS)
         ).all()
@@ -66,6 +73,15 @@ def dashboard():
                            monthly=monthly, stages=stages, overdue=overdue, overdue_total=overdue_total,
                            alerts=alerts, errors=errors, year_error=year_error)
     return html, 422 if year_error else 200
+
+
+@bp.post("/alerts/<id:alert_id>/acknowledge")
+def acknowledge(alert_id: int):
+    """The manager has seen the alert; it stays on the list, marked with who acknowledged it, until the time
+    limit behind it is met."""
+    alert = alerting.acknowledge(database(), current_user, alert_id)
+    flash(f"Alert acknowledged: {kind_label(alert.deadline_kind)} due {clock.written(alert.due_on)}.", "success")
+    return redirect(url_for("dashboard.dashboard") + "#alerts")
 
 
 def _svg(body: bytes) -> Response:

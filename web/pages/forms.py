@@ -198,6 +198,9 @@ class NewRequestForm(PageForm):
     requested_by = RadioField("Who made the request?", widget=GovRadioInput(), validate_choice=False,
                               choices=_choices(p.REQUESTER_LABELS, REQUESTERS),
                               validators=_required_choice("Select who made the request"))
+    caseworker = SelectField("Allocate to", widget=GovSelect(), validate_choice=False, choices=[],
+                             description="Leave it in the intake queue for a manager to allocate, or choose the "
+                                         "caseworker now")
     submit = SubmitField("Log the request", widget=GovSubmitInput())
 
 
@@ -239,6 +242,9 @@ def _event_field(declared: EventField) -> Field:
         return SelectMultipleField(declared.label, widget=GovCheckboxesInput(), validate_choice=False, choices=[],
                                    validators=required, description="Select all that apply: one set of "
                                    "circumstances can hold up several time limits")
+    if declared.type == "caseworker":  # the officers who can hold cases, filled in by the page
+        return SelectField(declared.label, widget=GovSelect(), validate_choice=False, description=declared.hint,
+                           choices=[], validators=required)
     if declared.type == "organisation":  # the directory's organisations, filled in by the page
         return SelectField(declared.label, widget=GovSelect(), validate_choice=False, description=declared.hint,
                            choices=[], validators=[Optional()])

@@ -133,9 +133,11 @@ def navigation() -> list[dict[str, Any]]:
     if not current_user.is_authenticated:
         return []
     sections = {
-        "caseworker": [("Cases", "cases.caseload"), ("New request", "cases.new_request"), ("Advice", "advice.tray")],
+        "caseworker": [("Cases", "cases.caseload"), ("Intake", "allocation.intake"),
+                       ("New request", "cases.new_request"), ("Advice", "advice.tray")],
         "manager": [("Dashboard", "dashboard.dashboard"), ("Cases", "cases.caseload"),
-                    ("New request", "cases.new_request"), ("Advice", "advice.tray")],
+                    ("Intake", "allocation.intake"), ("Caseloads", "allocation.team"),
+                    ("Reports", "lists.index"), ("New request", "cases.new_request"), ("Advice", "advice.tray")],
         "adviser": [("Advice requests", "advice.tray")],
         "admin": [("Users", "admin.users"), ("Letter wording", "admin.letter_templates"),
                   ("Organisations", "directory.organisations")],
@@ -147,7 +149,8 @@ def navigation() -> list[dict[str, Any]]:
             endpoint == "advice.tray" and here.startswith("advice.")) or (
             endpoint == "admin.users" and here in ("admin.users", "admin.new_user")) or (
             endpoint == "admin.letter_templates" and here.startswith("admin.letter")) or (
-            endpoint == "directory.organisations" and here.startswith("directory."))
+            endpoint == "directory.organisations" and here.startswith("directory.")) or (
+            endpoint == "lists.index" and here.startswith("lists."))
         items.append({"text": text, "href": url_for(endpoint), "current": current})
     return items
 
