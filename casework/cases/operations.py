@@ -720,6 +720,7 @@ decide_review_outcome = _operation("decide_review_outcome")
 issue_amended_plan = _operation("issue_amended_plan")
 cease_plan = _operation("cease_plan")
 withdraw = _operation("withdraw")
+record_contact = _operation("record_contact")
 
 EVENT_OPERATIONS: dict[str, Callable[..., Case]] = {name: globals()[name] for name in EVENTS}
 assert set(EVENTS) == set(ehcp.EVENTS), "every workflow event needs exactly one declaration"
