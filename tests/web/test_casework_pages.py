@@ -291,7 +291,8 @@ def test_an_exception_form_ticks_several_time_limits(browser_for, db, new_case):
         [recorded] = session.get(Case, case.id).exceptions
         assert [limit.deadline_kind for limit in recorded.limits] == ["issue_decision", "final_plan"]
     page = browser.client.get(f"/cases/{case.id}").text
-    assert "Covers: Decision whether to issue a plan; Final plan issued (20 weeks)" in page
+    assert ("Limits it covers</dt>\n          <dd class=\"govuk-summary-list__value\"><ul class=\"govuk-list\">"
+            "<li>Decision whether to issue a plan</li><li>Final plan issued (20 weeks)</li></ul>") in page
 
     nothing = browser.submit(f"/cases/{case.id}/events/record_exception", {
         "on": date_boxes(20, 11, 2025), "reason": "personal_circumstances", "starts_on": date_boxes(1, 10, 2025),
