@@ -69,8 +69,12 @@ def _caseload_query(filters: CaseloadFilterForm, mine: bool):
         query = query.where(Case.assigned_caseworker_id == current_user.id)
     if filters.state.data in ehcp.STATES:
         query = query.where(Case.state == filters.state.data)
-    if filters.due.data == "overdue":
-        query = query.where(exists().where(*_open_duty(), Deadline.due_on < today))
+    if filters.due.data == "overdue":  # late with no exception that applies: a breach to chase
+        query = query.where(exists().where(*_open_duty(), Deadline.due_on < today,
+                                           ~deadline_status.excused_sql(today)))
+    elif filters.due.data == "excused":  # late, but an exception applies: owed as soon as practicable
+        query = query.where(exists().where(*_open_duty(), Deadline.due_on < today,
+                                           deadline_status.excused_sql(today)))
     elif filters.due.data == "due_soon":
         soon = deadline_status.status_sql(today, db.policy) == "due_soon"
         query = query.where(exists().where(*_open_duty(), soon))

@@ -183,7 +183,8 @@ class CaseloadFilterForm(PageForm):
     state = SelectField("State", widget=GovSelect(), validate_choice=False,
                         choices=_choices(p.STATE_LABELS, p.STATE_LABELS, blank="Any state"))
     due = SelectField("Deadlines", widget=GovSelect(), validate_choice=False,
-                      choices=[choice("", "Any"), choice("overdue", "Overdue"), choice("due_soon", "Due soon")])
+                      choices=[choice("", "Any"), choice("overdue", "Overdue"),
+                               choice("excused", "Late: exception applies"), choice("due_soon", "Due soon")])
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
 
 
