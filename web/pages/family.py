@@ -57,7 +57,7 @@ class ChildForm(PageForm):
                               validators=[DataRequired(message="Enter the child's family name"), Length(max=100)])
     date_of_birth = GovDateField("Date of birth", enter="the child's date of birth",
                                  description="For example, 27 3 2016")
-    upn = _text("Unique pupil number (UPN)", 20, "13 characters: a letter, then 12 numbers")
+    upn = _text("Unique pupil number (UPN)", 20, "13 characters: a letter, 11 numbers, then a number or a letter")
     nhs_number = _text("NHS number", 20, "10 numbers, like 485 777 3456")
     uln = _text("Unique learner number (ULN)", 20, "10 numbers, for a young person in further education")
     address = _text("Home address", ADDRESS_LENGTH, area=True)
