@@ -108,7 +108,7 @@ def deadline_statuses(page: Page) -> dict[str, str]:
 
 def history(page: Page) -> list[str]:
     """The case history's events, newest first, as the page names them."""
-    return [text.strip() for text in page.locator("h2:text-is('History') + ol > li > strong").all_text_contents()]
+    return [text.strip() for text in page.locator("ol.app-timeline > li > strong").all_text_contents()]
 
 
 # --------------------------------------------------------------------------------------------------- 1. caseworker
