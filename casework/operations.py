@@ -6,6 +6,7 @@ finds them all in one place; each lives in the room of its concept.
 
 from casework.cases.allocation import allocatable, allocate
 from casework.cases.child import MAX_AGE_AT_REQUEST
+from casework.cases.communications import communications, log_communication
 from casework.cases.operations import (
     CEASE_REASONS,
     EVENT_OPERATIONS,
@@ -31,6 +32,7 @@ from casework.cases.operations import (
     normalise_fields,
     outstanding,
     record_advice,
+    record_contact,
     record_exception,
     record_review_report,
     refuse_to_assess,
@@ -51,6 +53,9 @@ __all__ = [
     "allocatable",
     "allocate",
     "assign_caseworker",
+    "record_contact",
+    "log_communication",
+    "communications",
     "circulate_review_papers",
     "send_review_invitations",
     "schedule_review_meeting",

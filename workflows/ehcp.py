@@ -104,6 +104,7 @@ TRANSITIONS: tuple[tuple[str, tuple[str, ...], str | None, tuple[Guard, ...]], .
     ("issue_final", ("draft_issued",), "plan_maintained", (REPRESENTATIONS_CLOSED,)),
     ("record_exception", OPEN_STATES, None, ()),
     ("withdraw_exception", OPEN_STATES, None, ()),
+    ("record_contact", STATES, None, ()),  # the communication log, open on a closed case too
     ("set_phase_transfer", ("plan_maintained",), None, ()),
     ("schedule_review_meeting", ("plan_maintained",), None, ()),
     ("send_review_invitations", ("plan_maintained",), None, ()),

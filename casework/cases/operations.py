@@ -727,6 +727,7 @@ issue_amended_plan = _operation("issue_amended_plan")
 cease_plan = _operation("cease_plan")
 withdraw = _operation("withdraw")
 assign_caseworker = _operation("assign_caseworker")
+record_contact = _operation("record_contact")
 
 EVENT_OPERATIONS: dict[str, Callable[..., Case]] = {name: globals()[name] for name in EVENTS}
 assert set(EVENTS) == set(ehcp.EVENTS), "every workflow event needs exactly one declaration"

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, literal, or_
 from casework.core.policy import Policy
 from casework.law import rules
 from casework.models import AdviceRequest, Deadline, ExceptionLimit, ExceptionRecord, Subject
-from casework.models.subject import ADVICE_REQUEST
+from casework.models.subject import ADVICE_REQUEST, CASE
 
 LATE = ("overdue", "met_late")
 
@@ -78,6 +78,34 @@ def overlaps(exception: ExceptionRecord, deadline: Deadline) -> bool:
     ``ends_on`` is the first day back (the school's reopening, the family's return), so the last day of the
     circumstances is the day before it."""
     return exception.starts_on <= deadline.due_on and exception.ends_on > deadline.starts_on
+
+
+def _admits_sql() -> ColumnElement[bool]:
+    """SQL for "the deadline's rule version admits the exception's reason" (``rules.exception_applies``)."""
+    by_version = [and_(Deadline.rule == rule.id, Deadline.starts_on >= rule.effective_from,
+                       *((Deadline.starts_on <= rule.effective_to,) if rule.effective_to else ()),
+                       ExceptionRecord.reason.in_(sorted(rule.excusable_by)))
+                  for rule in rules.RULES if rule.excusable_by]
+    first, last = rules.CORONAVIRUS_PERIOD
+    coronavirus = and_(ExceptionRecord.reason == rules.CORONAVIRUS, Deadline.rule.in_(sorted(rules.CORONAVIRUS_RULES)),
+                       Deadline.starts_on <= last, Deadline.due_on >= first)
+    return or_(*by_version, coronavirus)
+
+
+def excused_sql(as_of: dt.date) -> ColumnElement[bool]:
+    """The same test as ``excused`` for an open or late row, as SQL: an exception in force on ``as_of`` that
+    covers the deadline, admits its reason, and fell while it ran. Combine it with a late status."""
+    covered = or_(and_(ExceptionLimit.subject_type == Deadline.subject_type,
+                       ExceptionLimit.subject_id == Deadline.subject_id),
+                  and_(ExceptionLimit.subject_type == CASE, ExceptionLimit.subject_id == Deadline.case_id))
+    return exists().where(
+        ExceptionLimit.exception_id == ExceptionRecord.id, ExceptionRecord.case_id == Deadline.case_id,
+        ExceptionRecord.recorded_on <= as_of,
+        or_(ExceptionRecord.withdrawn_on.is_(None), ExceptionRecord.withdrawn_on > as_of),
+        ExceptionLimit.deadline_kind == Deadline.kind, covered,
+        ExceptionRecord.starts_on <= Deadline.due_on, ExceptionRecord.ends_on > Deadline.starts_on,
+        _admits_sql(),
+    )
 
 
 def advice_owed() -> ColumnElement[bool]:

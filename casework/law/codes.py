@@ -45,6 +45,22 @@ CONTACT_CHANNELS: dict[str, str] = {
     "in_person": "In person",
 }
 
+# The communication log: which way a call, email, letter or meeting went, and by what means.
+CONTACT_DIRECTION_LABELS: dict[str, str] = {
+    "in": "From the family or a professional to the council",
+    "out": "From the council",
+}
+CONTACT_DIRECTIONS: tuple[str, ...] = tuple(CONTACT_DIRECTION_LABELS)
+COMMUNICATION_CHANNEL_LABELS: dict[str, str] = {
+    "phone": "Phone call",
+    "email": "Email",
+    "letter": "Letter",
+    "meeting": "Meeting",
+    "portal": "Through the family's online service",
+    "other": "Other",
+}
+COMMUNICATION_CHANNELS: tuple[str, ...] = tuple(COMMUNICATION_CHANNEL_LABELS)
+
 # The DfE extended ethnicity codes (the main codes are among them), as the school census and SEN2 use them.
 ETHNICITIES: dict[str, str] = {
     # White

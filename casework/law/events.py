@@ -190,6 +190,21 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
                   EventField("exception_id", "exception", "Exception", "the exception to withdraw", widget="select"),
                   _reason("why the exception is withdrawn", "Why is it withdrawn?"),
               )),
+    # The communication log: a fact about the case, recordable in any state, that opens and meets nothing.
+    EventSpec("record_contact", "Log a call, email, letter or meeting", "Contact logged", "Date of the contact",
+              "the date of the contact", "Log the contact",
+              fields=(
+                  EventField("direction", "choice", "Direction", "which way the contact went",
+                             choices=codes.CONTACT_DIRECTIONS, choice_labels=codes.CONTACT_DIRECTION_LABELS,
+                             widget="radio"),
+                  EventField("channel", "choice", "Means of contact", "how the contact was made",
+                             choices=codes.COMMUNICATION_CHANNELS, choice_labels=codes.COMMUNICATION_CHANNEL_LABELS,
+                             widget="select"),
+                  EventField("party", "text", "Who it was with", "who the contact was with", max_length=SHORT_TEXT,
+                             hint="For example, Mrs Adeyemi (mother) or the school's SENCo"),
+                  EventField("summary", "long_text", "Summary", "a summary of what was said", max_length=LONG_TEXT,
+                             widget="textarea"),
+              )),
     EventSpec("set_phase_transfer", "Set a phase transfer", "Phase transfer set", "Date recorded", "the date",
               "Record phase transfer",
               fields=(

@@ -17,6 +17,11 @@ PAGES_BY_ROLE = {
     "/cases/new": {"caseworker", "manager"},
     "/cases/{case}": {"caseworker", "manager"},
     "/cases/{case}/events/agree_to_assess": {"caseworker", "manager"},
+    "/cases/{case}/events/record_contact": {"caseworker", "manager"},
+    "/cases/{case}/family/child": {"caseworker", "manager"},
+    "/cases/{case}/family/contacts/new": {"caseworker", "manager"},
+    "/people": {"caseworker", "manager"},
+    "/people?q=ada": {"caseworker", "manager"},
     "/advice": {"caseworker", "manager", "adviser"},
     "/advice/{advice}/return": {"caseworker", "manager", "adviser"},
     "/dashboard": {"manager"},
@@ -72,7 +77,7 @@ def test_every_form_post_without_a_csrf_token_is_refused(app, browser_for, a_cas
         path = (route.replace("<id:case_id>", str(a_case["case"])).replace("<event>", "agree_to_assess")
                 .replace("<id:advice_request_id>", str(a_case["advice"])).replace("<id:entry_id>", "1")
                 .replace("<id:organisation_id>", "1").replace("<id:user_id>", str(caseworker.user.id))
-                .replace("<id:token_id>", "1").replace("<key>", "no-such-link"))
+                .replace("<id:token_id>", "1").replace("<key>", "no-such-link").replace("<id:contact_id>", "1"))
         who = admin if route.startswith("/admin") else caseworker
         answer = who.client.post(path, data={"on": ["1", "10", "2024"], "username": "intruder", "role": "admin",
                                              "password": "long-enough-password"})

@@ -2,6 +2,7 @@
 
 import web.api.alerts  # noqa: F401  (registers the alert routes on api)
 import web.api.allocation  # noqa: F401  (registers the allocation route on api)
+import web.api.communications  # noqa: F401  (registers the communication log routes on api)
 import web.api.corrections  # noqa: F401  (registers the corrections route on api)
 import web.api.documents  # noqa: F401  (registers the document routes on api)
 import web.api.idempotency  # noqa: F401  (Idempotency-Key hooks on api, after views' authentication)

@@ -500,6 +500,55 @@ def _people_schemas() -> dict[str, Any]:
 PERSON_ID = _param("person_id", "path", {"type": "integer"}, "the person's id")
 
 
+def _communications() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The schemas and paths of the case's communication log (the ``record_contact`` entries)."""
+    spec = EVENTS["record_contact"]
+    own = {declared.name: bodies.event_schema("record_contact")["properties"][declared.name]
+           for declared in spec.fields}
+    new = {
+        "type": "object",
+        "properties": {"on": DATE, **own, "version": {"type": "integer", "description": "the case version you saw"}},
+        "required": ["on", *(d.name for d in spec.fields if d.required)],
+        "additionalProperties": False,
+    }
+    logged = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer", "description": "the history entry; correct it with POST /cases/{id}/corrections"},
+            "on": DATE,
+            "direction": {"type": "string", "enum": list(codes.CONTACT_DIRECTIONS)},
+            "channel": {"type": "string", "enum": list(codes.COMMUNICATION_CHANNELS)},
+            "party": TEXT,
+            "summary": TEXT,
+            "recorded_at": {"type": "string"},
+            "recorded_by": TEXT,
+            "corrected": {"type": "boolean"},
+        },
+        "required": ["id", "on", "direction", "channel", "party", "summary", "recorded_at", "recorded_by",
+                     "corrected"],
+    }
+    paths = {
+        "/cases/{case_id}/communications": {
+            "get": {
+                "summary": "The case's communication log, newest first, each contact as now corrected",
+                "operationId": "listCommunications",
+                "parameters": [CASE_ID],
+                "responses": _responses("200", {"type": "array", "items": _ref("Communication")},
+                                        "Contacts logged", "403", "404"),
+            },
+            "post": {
+                "summary": "Log a call, email, letter or meeting on the case",
+                "operationId": "logCommunication",
+                "parameters": [CASE_ID],
+                "requestBody": _body(_ref("NewCommunication")),
+                "responses": _responses("201", _ref("Communication"), "The contact logged", "400", "403", "404",
+                                        "409", "422"),
+            },
+        },
+    }
+    return {"Communication": logged, "NewCommunication": new}, paths
+
+
 def _letters_and_documents() -> tuple[dict[str, Any], dict[str, Any]]:
     """The schemas and paths of the letters issued on a case and the documents added to it."""
     letter = {
@@ -890,6 +939,8 @@ def document() -> dict[str, Any]:
         },
     }
     letter_schemas, letter_paths = _letters_and_documents()
+    communication_schemas, communication_paths = _communications()
+    _every_post_takes_an_idempotency_key(communication_paths)
     _every_post_takes_an_idempotency_key(letter_paths)
     _every_post_takes_an_idempotency_key(paths)
     return {
@@ -901,7 +952,7 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "paths": {**paths, **_people_paths(), **letter_paths, **_organisation_paths()},
+        "paths": {**paths, **_people_paths(), **letter_paths, **_organisation_paths(), **communication_paths},
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                       "schemas": {**_schemas(), **letter_schemas}},
+                       "schemas": {**_schemas(), **letter_schemas, **communication_schemas}},
     }

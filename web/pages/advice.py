@@ -21,7 +21,7 @@ from casework.models import AdviceRequest
 from web import database, files, limits
 from web.pages.access import section
 from web.pages.forms import ReturnAdviceForm, attach_error, error_list
-from web.pages.presenters import ADVICE_TYPE_LABELS
+from web.pages.presenters import ADVICE_TYPE_LABELS, long_date
 
 bp = section("advice", authz.ADVICE_ROLES, "see advice requests", "/advice")
 
@@ -56,7 +56,7 @@ def _load(advice_request_id: int) -> dict:
 def mark_returned(advice_request_id: int):
     advice = _load(advice_request_id)
     if advice["returned_on"] is not None:
-        flash(f"This advice was already marked returned on {advice['returned_on']}.", "info")
+        flash(f"This advice was already marked returned on {long_date(advice['returned_on'])}.", "info")
         return redirect(url_for("advice.tray"))
     form = ReturnAdviceForm()
     form_errors: list[str] = []

@@ -7,6 +7,7 @@ change) comes back from casework and is shown next to the field it is about.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -22,13 +23,17 @@ from casework.cases import caseload as caseload_lists
 from casework.core import clock
 from casework.core.errors import CaseworkError, Conflict, EventNotAllowed
 from casework.deadlines import status as deadline_status
+from casework.law import rules
 from casework.law.events import EVENTS
 from casework.models import Case, Deadline, Document, Letter, Person, User
+from casework.people import profile
 from web import database, files, limits
 from web.pages import presenters as p
+from web.pages import timeline
 from web.pages.access import section
 from web.pages.allocation import caseworker_choices
 from web.pages.directory import organisation_choices
+from web.pages.family import family_record
 from web.pages.forms import (
     EVENT_FORMS,
     EVENT_TITLES,
@@ -40,6 +45,7 @@ from web.pages.forms import (
     attach_error,
     choice,
     error_list,
+    event_field,
     event_values,
 )
 from workflows import ehcp
@@ -66,8 +72,12 @@ def _caseload_query(filters: CaseloadFilterForm, view: str, officer: str | None)
         query = caseload_lists.assigned_to(query, officer)
     if filters.state.data in ehcp.STATES:
         query = query.where(Case.state == filters.state.data)
-    if filters.due.data == "overdue":
-        query = query.where(exists().where(*_open_duty(), Deadline.due_on < today))
+    if filters.due.data == "overdue":  # late with no exception that applies: a breach to chase
+        query = query.where(exists().where(*_open_duty(), Deadline.due_on < today,
+                                           ~deadline_status.excused_sql(today)))
+    elif filters.due.data == "excused":  # late, but an exception applies: owed as soon as practicable
+        query = query.where(exists().where(*_open_duty(), Deadline.due_on < today,
+                                           deadline_status.excused_sql(today)))
     elif filters.due.data == "due_soon":
         soon = deadline_status.status_sql(today, db.policy) == "due_soon"
         query = query.where(exists().where(*_open_duty(), soon))
@@ -200,9 +210,19 @@ def _case_page(case_id: int, form: DocumentForm, form_errors: list[str] | None =
             authz.letters_query(current_user).where(Letter.case_id == case_id).order_by(Letter.id))]
         case_documents = [documents.as_dict(x) for x in session.scalars(
             authz.documents_query(current_user).where(Document.case_id == case_id).order_by(Document.id))]
-    events = [(event, EVENT_TITLES[event]) for event in data["allowed_events"]]
+        person = session.get(Person, found.person_id)
+        family = family_record(session, person)
+        person_history = profile.history(session, person.id)
+        communications = operations.communications(session, case_id)
+    shown = request.args.get("show")
+    shown = shown if shown in timeline.KINDS else None
+    contacts = {c["id"]: c["name"] for c in family["contacts"]}
+    entries = timeline.build(list(reversed(history)), person_history, contacts, shown)
+    events = [(event, EVENT_TITLES[event]) for event in data["allowed_events"] if event != "record_contact"]
     return render_template("cases/case.html", title=f"{data['reference']}: {data['child']['given_name']} "
-                           f"{data['child']['family_name']}", case=data, history=list(reversed(history)),
+                           f"{data['child']['family_name']}", case=data, timeline=entries, shown=shown,
+                           kinds=timeline.KINDS, family=family, communications=communications,
+                           can_log="record_contact" in data["allowed_events"],
                            events=events, letters=case_letters, documents=case_documents, document_form=form,
                            errors=error_list(form, form_errors) if form_errors is not None or form.errors else [])
 
@@ -269,6 +289,13 @@ def _prepare(form: Any, event: str, case: dict[str, Any]) -> None:
                                  f"{p.long_date(e['ends_on'])}, recorded {p.long_date(e['recorded_on'])}")
             for e in case["exceptions"] if e["withdrawn_on"] is None
         ]
+    if event == "record_exception":
+        # The coronavirus reason is offered only when one of the case's limits ran in its 2020 period.
+        start, end = rules.CORONAVIRUS_PERIOD
+        ran_then = any(dt.date.fromisoformat(d["starts_on"]) <= end and dt.date.fromisoformat(d["due_on"]) >= start
+                       for d in case["deadlines"])
+        if not ran_then:
+            form.reason.choices = [c for c in form.reason.choices if c.value != rules.CORONAVIRUS]
     if event == "record_exception":  # a box to tick for each limit: one exception may cover several
         choices = []
         for d in case["deadlines"]:
@@ -298,6 +325,9 @@ def event(case_id: int, event: str):
                   f"{p.STATE_LABELS[data['state']].lower()}.", "info")
             return redirect(url_for("cases.case", case_id=case_id))
         form.version.data = str(data["version"])
+        for name in ("advice_request_id", "exception_id"):  # chosen already on the case page's link
+            if name in form._fields and request.args.get(name, "").isdigit():
+                form[name].data = request.args[name]
         return _event_page(form, event, data)
     form_errors: list[str] = []
     if form.validate_on_submit():
@@ -327,10 +357,48 @@ def _event_page(form: Any, event: str, case: dict[str, Any], form_errors: list[s
                            errors=error_list(form, form_errors))
 
 
+# Fields a correction may put right on the page; those naming a thing on the case (an advice request, an
+# exception, the limits covered, an organisation) are put right over the API, where the thing is named by id.
+CORRECTABLE_TYPES = ("text", "long_text", "choice", "date", "year", "whole_number")
+
+
+def _correctable_fields(event: str) -> list[Any]:
+    spec = EVENTS.get(event)
+    return [d for d in spec.fields if d.type in CORRECTABLE_TYPES] if spec else []
+
+
+def _correction_form(event: str) -> type[CorrectionForm]:
+    """The correction form with the entry's own details to put right beside its date."""
+    fields = {d.name: event_field(d) for d in _correctable_fields(event)}
+    return type("EntryCorrectionForm", (CorrectionForm,), fields) if fields else CorrectionForm
+
+
+def _as_form_value(declared: Any, value: Any) -> Any:
+    if declared.type == "date" and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return str(value) if value is not None and declared.type != "date" else value
+
+
+def _changes(event: str, form: Any, stored: dict[str, Any]) -> dict[str, Any]:
+    """What the form says differently from the entry, as the entry stores it (dates as ISO, numbers as numbers)."""
+    changes: dict[str, Any] = {}
+    for declared in _correctable_fields(event):
+        data = form[declared.name].data
+        value = (data.strip() or None) if isinstance(data, str) else data
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif value is not None and (declared.type in ("year", "whole_number")
+                                    or any(isinstance(c, int) for c in declared.choices)):
+            value = int(value) if str(value).isdigit() else value
+        if value != stored.get(declared.name):
+            changes[declared.name] = value
+    return changes
+
+
 @bp.route("/<id:case_id>/history/<id:entry_id>/correct", methods=["GET", "POST"])
 def correct_entry(case_id: int, entry_id: int):
-    """A colleague's mistake put right on the page: the entry's right date, with why. The case is recomputed
-    from its corrected history; the entry stays, marked corrected."""
+    """A colleague's mistake put right on the page: the entry's right date or details, with why. The case is
+    recomputed from its corrected history; the entry stays, marked corrected."""
     authz.require(current_user, authz.CASE_WRITE_ROLES, "correct cases")
     db = database()
     with db.reading() as session:
@@ -338,24 +406,30 @@ def correct_entry(case_id: int, entry_id: int):
         entry = next((e for e in replay.effective_history(session, case_id) if e.id == entry_id), None)
     if entry is None:
         abort(404)
-    form = CorrectionForm()
+    form = _correction_form(entry.event)()
     label = p.EVENT_LABELS.get(entry.event, entry.event)
     form_errors: list[str] = []
     if request.method == "GET":
         form.version.data = str(data["version"])
         form.on.data = entry.on
+        for declared in _correctable_fields(entry.event):
+            form[declared.name].data = _as_form_value(declared, entry.fields.get(declared.name))
     elif form.validate_on_submit():
         version = form.version.data
         try:
-            replay.correct_entry(db, case_id, actor=current_user, entry_id=entry_id, on=form.on.data,
-                                 reason=form.reason.data,
+            replay.correct_entry(db, case_id, actor=current_user, entry_id=entry_id,
+                                 on=form.on.data if form.on.data != entry.on else None, reason=form.reason.data,
+                                 changes=_changes(entry.event, form, entry.fields),
                                  expected_version=int(version) if version and version.isdigit() else None)
         except CaseworkError as refused:
-            placed = refused.field in ("on", "reason") and attach_error(form, refused.field, refused.message)
+            placed = refused.field in form._fields and attach_error(form, refused.field, refused.message)
             form_errors = [] if placed else [refused.message]
         else:
-            flash(f"{label}: corrected to {p.long_date(form.on.data)}. The case was recomputed.", "success")
+            flash(f"{label} of {p.long_date(form.on.data)}: corrected. The case was recomputed from its history.",
+                  "success")
             return redirect(url_for("cases.case", case_id=case_id))
     status = 422 if request.method == "POST" else 200
+    own = [form[d.name] for d in _correctable_fields(entry.event)]
     return render_template("cases/correct.html", title=f"Correct an entry: {data['reference']}", form=form,
-                           case=data, entry=entry, label=label, errors=error_list(form, form_errors)), status
+                           case=data, entry=entry, label=label, own_fields=own,
+                           errors=error_list(form, form_errors)), status

@@ -211,7 +211,8 @@ class CaseloadFilterForm(PageForm):
     state = SelectField("State", widget=GovSelect(), validate_choice=False,
                         choices=_choices(p.STATE_LABELS, p.STATE_LABELS, blank="Any state"))
     due = SelectField("Deadlines", widget=GovSelect(), validate_choice=False,
-                      choices=[choice("", "Any"), choice("overdue", "Overdue"), choice("due_soon", "Due soon")])
+                      choices=[choice("", "Any"), choice("overdue", "Overdue"),
+                               choice("excused", "Late: exception applies"), choice("due_soon", "Due soon")])
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
 
 
@@ -224,7 +225,7 @@ class EventForm(PageForm):
     on = GovDateField("Date", enter="the date")
 
 
-def _event_field(declared: EventField) -> Field:
+def event_field(declared: EventField) -> Field:
     """The form field for one declared event field: its label, hint, limit and the message for a missing value."""
     verb = "Select" if declared.widget in ("select", "radio") else "Enter"
     required = [DataRequired(message=f"{verb} {declared.enter}")] if declared.required else [Optional()]
@@ -262,7 +263,7 @@ def event_form(spec: EventSpec) -> type[EventForm]:
     """The page form of an event, from its declaration: the event's own date first, then its fields."""
     attrs: dict[str, Any] = {
         "on": GovDateField(spec.date_label, enter=spec.date_enter, description=spec.date_hint),
-        **{declared.name: _event_field(declared) for declared in spec.fields},
+        **{declared.name: event_field(declared) for declared in spec.fields},
         "submit": SubmitField(spec.button, widget=GovSubmitInput()),
     }
     return type(f"{spec.name.title().replace('_', '')}Form", (EventForm,), attrs)
@@ -295,7 +296,8 @@ def event_values(event: str, form: EventForm, typed: Mapping[str, str] | None = 
 
 
 class CorrectionForm(PageForm):
-    """Putting an entry right: its right date, and why (every correction is kept with who made it and why)."""
+    """Putting an entry right: its right date (and, on the page, its own details), and why (every correction is
+    kept with who made it and why)."""
 
     version = HiddenField()
     on = GovDateField("The right date", enter="the right date for this entry",

@@ -133,11 +133,11 @@ def navigation() -> list[dict[str, Any]]:
     if not current_user.is_authenticated:
         return []
     sections = {
-        "caseworker": [("Cases", "cases.caseload"), ("Intake", "allocation.intake"),
+        "caseworker": [("Cases", "cases.caseload"), ("Intake", "allocation.intake"), ("Find a child", "people.search"),
                        ("New request", "cases.new_request"), ("Advice", "advice.tray")],
         "manager": [("Dashboard", "dashboard.dashboard"), ("Cases", "cases.caseload"),
-                    ("Intake", "allocation.intake"), ("Caseloads", "allocation.team"),
-                    ("Reports", "lists.index"), ("New request", "cases.new_request"), ("Advice", "advice.tray")],
+                    ("Intake", "allocation.intake"), ("Caseloads", "allocation.team"), ("Reports", "lists.index"),
+                    ("Find a child", "people.search"), ("New request", "cases.new_request"), ("Advice", "advice.tray")],
         "adviser": [("Advice requests", "advice.tray")],
         "admin": [("Users", "admin.users"), ("Letter wording", "admin.letter_templates"),
                   ("Organisations", "directory.organisations")],
@@ -145,7 +145,8 @@ def navigation() -> list[dict[str, Any]]:
     here = request.endpoint or ""
     items = []
     for text, endpoint in sections:
-        current = here == endpoint or (endpoint == "cases.caseload" and here in ("cases.case", "cases.event")) or (
+        current = here == endpoint or (endpoint == "cases.caseload" and (here in ("cases.case", "cases.event")
+                                                                          or here.startswith("family."))) or (
             endpoint == "advice.tray" and here.startswith("advice.")) or (
             endpoint == "admin.users" and here in ("admin.users", "admin.new_user")) or (
             endpoint == "admin.letter_templates" and here.startswith("admin.letter")) or (
@@ -179,6 +180,8 @@ def register_template_helpers(app: Flask) -> None:
         "need_label": need_label,
         "month_label": lambda month: f"{dt.date.fromisoformat(month + '-01'):%B %Y}",
         "exception_label": lambda r: EXCEPTION_LABELS.get(r, r),
+        "contact_channel_label": lambda c: codes.CONTACT_CHANNELS.get(c, c) if c else None,
+        "communication_channel_label": lambda c: codes.COMMUNICATION_CHANNEL_LABELS.get(c, c),
     }.items():
         app.add_template_filter(helper, name)
     app.add_template_global(status_tag)
