@@ -237,7 +237,8 @@ def list_tokens(session: Session, username: str | None = None) -> list[TokenRow]
 
 def revoke_token(db: Database, token_id: int, *, actor: User | None = None) -> TokenRow:
     with db.transaction() as session:
-        token = session.get(ApiToken, token_id, with_for_update=True)
+        token = session.scalars(select(ApiToken).where(ApiToken.id == token_id)
+                                .with_for_update(of=ApiToken)).first()
         if token is None:
             raise NotFound(f"There is no API token {token_id}.")
         if token.revoked_at is None:
