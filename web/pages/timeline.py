@@ -131,6 +131,9 @@ def build(history: list[dict[str, Any]], person_history: list[dict[str, Any]], c
         elif event in ("void_advice_request", "withdraw_exception", "withdraw", "refuse_to_assess",
                        "decide_not_to_issue") and fields.get("reason"):
             item["lines"] = [f"Why: {fields['reason']}"]
+        elif event == "record_exception":
+            item["lines"] = [f"{codes.EXCEPTION_REASON_LABELS.get(fields.get('reason'), fields.get('reason'))}, "
+                             f"{p.long_date(fields.get('starts_on'))} to {p.long_date(fields.get('ends_on'))}"]
         elif event == "document_added":
             item["lines"] = [f"{fields.get('filename')} ({codes.DOCUMENT_KIND_LABELS.get(fields.get('kind'), '')})"]
         if h.get("corrected"):
