@@ -44,6 +44,10 @@ FIELDS = {
         "starts_on": st.just(START), "ends_on": st.just(START + dt.timedelta(days=40)),
         "applies_to": st.sampled_from(["final_plan", "decision_to_assess", "advice", "annual_review"]),
     }),
+    "record_contact": st.fixed_dictionaries({
+        "direction": st.sampled_from(["in", "out", "sideways"]), "channel": st.sampled_from(["phone", "meeting"]),
+        "party": st.just("Ms Test (mother)"), "summary": st.sampled_from(["Asked about the plan", ""]),
+    }),
 }
 
 

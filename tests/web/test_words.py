@@ -97,3 +97,5 @@ def test_the_case_page_shows_no_iso_date_and_no_internal_name(browser_for, db, n
     shown = [n for n in names if re.search(rf"\b{n}\b", text)]
     assert not shown and not IDENTIFIER.search(text), (shown, IDENTIFIER.findall(text))
     assert "Postcode: blank changed to NB1 2AB" in text and "In person" in text
+    assert "Exception recorded on 9 October 2024 Recorded by system" in text
+    assert "Exceptional personal circumstances, 1 October 2024 to 30 November 2024" in text

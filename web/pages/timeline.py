@@ -136,6 +136,9 @@ def build(history: list[dict[str, Any]], person_history: list[dict[str, Any]], c
                              + (f", from {fields['previous_caseworker']}" if fields.get("previous_caseworker") else "")]
         elif event == "request_received" and fields.get("caseworker"):
             item["lines"] = [f"Allocated to {fields['caseworker']}"]
+        elif event == "record_exception":
+            item["lines"] = [f"{codes.EXCEPTION_REASON_LABELS.get(fields.get('reason'), fields.get('reason'))}, "
+                             f"{p.long_date(fields.get('starts_on'))} to {p.long_date(fields.get('ends_on'))}"]
         elif event == "document_added":
             item["lines"] = [f"{fields.get('filename')} ({codes.DOCUMENT_KIND_LABELS.get(fields.get('kind'), '')})"]
         if h.get("corrected"):
