@@ -11,6 +11,7 @@ from casework.models.idempotency import IdempotencyKey
 from casework.models.letter import Letter, LetterTemplate
 from casework.models.person import Contact, Person
 from casework.models.scan_run import ScanRun
+from casework.models.sen2 import Sen2Details
 from casework.models.subject import SUBJECT_TYPES, Subject
 from casework.models.user import ROLES, ApiToken, Organisation, User
 
@@ -18,5 +19,5 @@ __all__ = [
     "ADVICE_TYPES", "ALERT_KINDS", "DOCUMENT_KINDS", "PRIMARY_NEEDS", "REQUESTERS", "ROLES", "STATUSES",
     "SUBJECT_TYPES", "AdviceRequest", "Alert", "AlertDelivery", "ApiToken", "AuditEntry", "Base", "Case", "Contact",
     "Deadline", "Document", "ExceptionLimit", "ExceptionRecord", "IdempotencyKey", "Letter", "LetterTemplate",
-    "Organisation", "OutboxMail", "Person", "ScanRun", "Subject", "User",
+    "Organisation", "OutboxMail", "Person", "ScanRun", "Sen2Details", "Subject", "User",
 ]
