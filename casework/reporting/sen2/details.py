@@ -7,6 +7,7 @@ validator reports as a query where the DfE expects it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,8 +35,9 @@ def as_dict(row: Sen2Details | None) -> dict[str, Any]:
     """The details as the API and the pages show them; a case with none recorded has every detail unknown."""
     if row is None:
         return {**EMPTY, "recorded_by": None, "recorded_at": None}
+    at = row.recorded_at if row.recorded_at.tzinfo else row.recorded_at.replace(tzinfo=dt.UTC)  # SQLite drops it
     return {**{name: getattr(row, name) for name in FIELDS}, "recorded_by": row.recorded_by,
-            "recorded_at": row.recorded_at.isoformat()}
+            "recorded_at": at.isoformat()}
 
 
 def current(session: Session, case_id: int) -> Sen2Details | None:

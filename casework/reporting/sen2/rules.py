@@ -156,8 +156,6 @@ def _cease(person: dict[str, Any], ctx: Context):
     for where, plan, request in _plans(person):
         ceased, reason = plan.get("CeaseDate"), plan.get("CeaseReason")
         ref = request.get("_reference")
-        if ceased is not None and reason is None:
-            yield f"{where}.CeaseReason", "The plan ceased but the reason it ceased is not recorded.", ref
         if ceased is None and reason is not None:
             yield f"{where}.CeaseDate", "A reason for ceasing is given for a plan that has not ceased.", ref
         if ceased is not None and ceased < plan["StartDate"]:
@@ -166,6 +164,13 @@ def _cease(person: dict[str, Any], ctx: Context):
         if ceased is not None and not ctx.period_start <= ceased <= ctx.census:
             yield (f"{where}.CeaseDate", f"The plan ceased {clock.written(ceased)}, outside the period this return "
                    "covers.", ref)
+
+
+def _cease_reason(person: dict[str, Any], ctx: Context):
+    for where, plan, request in _plans(person):
+        if plan.get("CeaseDate") is not None and plan.get("CeaseReason") is None:
+            yield (f"{where}.CeaseReason", "The plan ceased but the reason it ceased is not recorded.",
+                   request.get("_reference"))
 
 
 def _placements(rows: list[dict[str, Any]]) -> Iterator[str]:
@@ -263,9 +268,11 @@ RULES: tuple[Rule, ...] = (
     Rule("SEN2-A02", "error", "Week20 (whether an exception to the 20 weeks applies) is given for each plan "
          "issued.", "The published timeliness figure excludes plans to which an exception applies (reg 13(3)).",
          _week20),
-    Rule("SEN2-N01", "error", "A ceased plan has its cease reason and a date within the period, not before it "
-         "started; a plan in force has neither.", "The DfE counts ceased plans by reason for the calendar year.",
-         _cease),
+    Rule("SEN2-N01", "error", "A plan's cease date is within the period and not before it started; a plan in "
+         "force has no cease reason.", "The DfE counts the plans ceased in the calendar year.", _cease),
+    Rule("SEN2-N05", "query", "A ceased plan has its cease reason (1-9).", "The DfE counts ceased plans by reason. "
+         "A query, not an error, while a plan ceased at a review cannot yet record its reason in the casework.",
+         _cease_reason),
     Rule("SEN2-N02", "error", "Placements name exactly one of URN, UKPRN or SEN setting, one is ranked first and "
          "no two share a rank.", "COLLECT links each placement to its establishment by one identifier.",
          _placement_ranks),
