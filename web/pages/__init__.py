@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask, abort, send_from_directory
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from web.pages import admin, advice, auth, cases, dashboard, directory, errors
+from web.pages import admin, advice, auth, cases, dashboard, directory, errors, sen2
 from web.pages.presenters import register_template_helpers
 
 WEB = Path(__file__).resolve().parents[1]
@@ -41,7 +41,7 @@ def register(app: Flask) -> None:
     if not GOVUK_DIST.is_dir():
         app.logger.warning("GOV.UK Frontend is not installed at %s: run `npm ci` in web/ (bash .ci/setup)",
                            GOVUK_DIST)
-    for blueprint in (auth.bp, cases.bp, advice.bp, dashboard.bp, admin.bp, directory.bp):
+    for blueprint in (auth.bp, cases.bp, advice.bp, dashboard.bp, admin.bp, directory.bp, sen2.bp, sen2.case_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
 
