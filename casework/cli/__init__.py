@@ -212,6 +212,48 @@ def cmd_letters_produce(args: argparse.Namespace) -> int:
     return 0 if result["failed"] == 0 else 1
 
 
+def _sen2_return(args: argparse.Namespace):
+    from casework.reporting import sen2
+
+    settings = load_settings()
+    sen2.check_year(args.year)
+    with open_database(settings).reading() as session:
+        return sen2.make_return(session, args.year, settings["service"]["la_code"])
+
+
+def _print_findings(found, stream) -> None:
+    """One finding a line, tab-separated: severity, rule, person id, person, case, field, message."""
+    for f in found.findings:
+        print("\t".join((f.severity, f.rule, str(f.person_id or ""), f.person, f.case_reference or "", f.field,
+                         f.message)), file=stream)
+    print(f"{len(found.persons)} people; {len(found.errors)} errors, {len(found.queries)} queries for the census "
+          f"of {found.census_date.isoformat()}.", file=stream)
+
+
+def cmd_sen2_validate(args: argparse.Namespace) -> int:
+    found = _sen2_return(args)
+    _print_findings(found, sys.stdout)
+    return 1 if found.errors else 0
+
+
+def cmd_sen2_export(args: argparse.Namespace) -> int:
+    """The validated return on stdout or in --out; with errors, the findings on stderr and no file."""
+    found = _sen2_return(args)
+    if found.errors:
+        _print_findings(found, sys.stderr)
+        print("ehcp: the return has errors: put them right in the casework, then export again", file=sys.stderr)
+        return 1
+    if args.out:
+        with open(args.out, "wb") as out:
+            out.write(found.document)
+        print(f"Wrote the SEN2 return for {args.year} ({len(found.persons)} people, {len(found.queries)} queries) "
+              f"to {args.out}.", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(found.document)
+        sys.stdout.flush()
+    return 0
+
+
 def _subcommands(commands: argparse._SubParsersAction, name: str, help_text: str) -> argparse._SubParsersAction:
     return commands.add_parser(name, help=help_text).add_subparsers(
         dest=f"{name}_command", metavar="SUBCOMMAND", required=True, parser_class=_Parser)
@@ -281,6 +323,15 @@ def build_parser() -> argparse.ArgumentParser:
     letters = _subcommands(commands, "letters", "statutory letters")
     letters.add_parser("produce", help="produce the letters that decisions have queued").set_defaults(
         func=cmd_letters_produce)
+
+    sen2 = _subcommands(commands, "sen2", "the DfE SEN2 person-level return")
+    export = sen2.add_parser("export", help="write the validated return for the January census of a year")
+    export.add_argument("--year", type=int, required=True, help="the census year, like 2026 (activity in 2025)")
+    export.add_argument("--out", help="the file to write (default: standard output)")
+    export.set_defaults(func=cmd_sen2_export)
+    validate = sen2.add_parser("validate", help="list every error and query in the return for a census year")
+    validate.add_argument("--year", type=int, required=True, help="the census year, like 2026 (activity in 2025)")
+    validate.set_defaults(func=cmd_sen2_validate)
 
     demo = commands.add_parser("demo", help="load a demo caseload and demo users")
     demo.add_argument("--seed", type=int, default=2014)

@@ -108,6 +108,7 @@ class ServiceSettings(Section):
     authority_name: str = _must_be("the local authority's name (not empty)", "Demo Borough Council",
                                    min_length=1, max_length=200)
     reference_prefix: str = _must_be("1 to 20 letters or digits, like EHC", "EHC", pattern=r"^[A-Za-z0-9]{1,20}$")
+    la_code: str = _must_be("the authority's DfE number: 3 digits, like 202", "999", pattern=r"^[0-9]{3}$")
 
 
 class WebSettings(Section):

@@ -265,3 +265,46 @@ DOCUMENT_KIND_LABELS: dict[str, str] = {
     "other": "Other",
 }
 DOCUMENT_KINDS: tuple[str, ...] = tuple(DOCUMENT_KIND_LABELS)
+
+# --- what the SEN2 return needs beyond the casework (casework/reporting/sen2/README.md gives the sources) ---
+
+# Who asked for the assessment, as SEN2 item 2.2 "RequestSource" codes it (1-5).
+REQUEST_SOURCE_LABELS: dict[int, str] = {
+    1: "Parent or person with parental responsibility",
+    2: "Young person",
+    3: "Early years setting, school or post-16 institution",
+    4: "Health or social care professional",
+    5: "Other",
+}
+REQUEST_SOURCES: tuple[int, ...] = tuple(REQUEST_SOURCE_LABELS)
+
+# The elements of a personal budget in the plan (SEN2 items "PBorganised", "PBdirect", "PBnotional").
+PERSONAL_BUDGET_LABELS: dict[str, str] = {
+    "organised": "Organised arrangement (the authority or a third party manages the funds)",
+    "direct_payments": "Direct payments to the family or young person",
+    "notional": "Notional budget held by the school or college",
+}
+PERSONAL_BUDGET_ITEMS: tuple[str, ...] = tuple(PERSONAL_BUDGET_LABELS)
+
+# A placement named in the plan (section I) or one the child or young person attends on the census date.
+PLACEMENT_KIND_LABELS: dict[str, str] = {
+    "named": "Named in the plan",
+    "attended": "Attended",
+}
+PLACEMENT_KINDS: tuple[str, ...] = tuple(PLACEMENT_KIND_LABELS)
+
+# SEN2 "PlacementRank": 1 the main placement, 2 a second one (dual placement).
+PLACEMENT_RANK_LABELS: dict[int, str] = {1: "Main placement", 2: "Second placement"}
+PLACEMENT_RANKS: tuple[int, ...] = tuple(PLACEMENT_RANK_LABELS)
+
+# SEN2 request and assessment outcomes: assessed (or plan to be issued), not, or withdrawn before a decision.
+REQUEST_OUTCOME_LABELS: dict[str, str] = {
+    "A": "Decided to assess",
+    "H": "Decided not to assess",
+    "W": "Withdrawn before a decision",
+}
+ASSESSMENT_OUTCOME_LABELS: dict[str, str] = {
+    "A": "Decided to issue a plan",
+    "H": "Decided not to issue a plan",
+    "W": "Withdrawn before a decision",
+}

@@ -265,6 +265,8 @@ EVENTS: dict[str, EventSpec] = {spec.name: spec for spec in EVENT_SPECS}
 
 # The correction of an entry: a history line of its own, never a change to the entry it corrects.
 CORRECTION_HISTORY = "Entry corrected"
+# Entries on a case that are not events of its workflow (never replayed), in the history's words.
+OTHER_HISTORY = {"sen2_details_recorded": "SEN2 return details recorded"}
 
 
 def history_label(event: str) -> str:
@@ -273,5 +275,7 @@ def history_label(event: str) -> str:
         return REQUEST_RECEIVED.history
     if event == "correction":
         return CORRECTION_HISTORY
+    if event in OTHER_HISTORY:
+        return OTHER_HISTORY[event]
     spec = EVENTS.get(event)
     return spec.history if spec else event.replace("_", " ").capitalize()

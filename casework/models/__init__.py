@@ -11,6 +11,7 @@ from casework.models.idempotency import IdempotencyKey
 from casework.models.letter import Letter, LetterTemplate
 from casework.models.person import Contact, Person
 from casework.models.scan_run import ScanRun
+from casework.models.sen2 import Sen2Details
 from casework.models.sign_in import END_REASONS, FailedSignIn, PasswordLink, UserSession
 from casework.models.subject import SUBJECT_TYPES, Subject
 from casework.models.user import ROLES, ApiToken, Organisation, User
@@ -19,6 +20,6 @@ __all__ = [
     "ADVICE_TYPES", "ALERT_KINDS", "DOCUMENT_KINDS", "END_REASONS", "PRIMARY_NEEDS", "REQUESTERS", "ROLES",
     "STATUSES", "SUBJECT_TYPES", "AdviceRequest", "Alert", "AlertDelivery", "ApiToken", "AuditEntry", "Base", "Case",
     "Contact", "Deadline", "Document", "ExceptionLimit", "ExceptionRecord", "FailedSignIn", "IdempotencyKey",
-    "Letter", "LetterTemplate", "Organisation", "OutboxMail", "PasswordLink", "Person", "ScanRun", "Subject", "User",
-    "UserSession",
+    "Letter", "LetterTemplate", "Organisation", "OutboxMail", "PasswordLink", "Person", "ScanRun", "Sen2Details",
+    "Subject", "User", "UserSession",
 ]

@@ -9,6 +9,7 @@ import web.api.idempotency  # noqa: F401  (Idempotency-Key hooks on api, after v
 import web.api.letters  # noqa: F401  (registers the letter routes on api)
 import web.api.organisations  # noqa: F401  (registers the directory routes on api)
 import web.api.people  # noqa: F401  (registers the people routes on api)
+import web.api.sen2  # noqa: F401  (registers the SEN2 routes on api)
 from web.api import reports  # noqa: F401  (registers the report routes on api)
 from web.api.views import api
 

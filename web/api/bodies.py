@@ -236,3 +236,50 @@ def read_new_request(body: dict[str, Any]) -> NewRequest:
             return_error = MalformedInput(f"{_REQUEST_LABELS.get(leaf, leaf)} is not in the form expected.",
                                           code="bad_type", field=name)
         raise return_error from None
+
+
+class Sen2Placement(BaseModel):
+    """A placement named in the plan or attended: one of its URN, UKPRN or SEN setting code, and its rank."""
+
+    model_config = STRICT
+    kind: StrictStr
+    urn: StrictStr | None = None
+    ukprn: StrictStr | None = None
+    sen_setting: StrictStr | None = None
+    rank: StrictInt
+
+
+class Sen2Need(BaseModel):
+    model_config = STRICT
+    code: StrictStr
+    rank: StrictInt
+
+
+class Sen2Details(BaseModel):
+    """A case's SEN2 details as a whole (PUT): a detail left out is recorded as not known."""
+
+    model_config = STRICT
+    request_source: StrictInt | None = None
+    youth_accommodation: bool | None = Field(default=None, strict=True)
+    residential: bool | None = Field(default=None, strict=True)
+    work_based_learning: bool | None = Field(default=None, strict=True)
+    personal_budget: list[StrictStr] = []
+    transfer_la: StrictStr | None = None
+    placements: list[Sen2Placement] = []
+    sen_needs: list[Sen2Need] = []
+
+
+def read_sen2_details(body: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return Sen2Details.model_validate(body).model_dump()
+    except ValidationError as error:
+        problem = sorted(error.errors(), key=lambda e: _PRIORITY.index(e["type"]) if e["type"] in _PRIORITY
+                         else len(_PRIORITY))[0]
+        where = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in problem["loc"]).replace(".[", "[")
+        where = where or "body"
+        if problem["type"] == "extra_forbidden":
+            raise MalformedInput(f"The SEN2 details do not take a field called '{where}'.", code="unknown_field",
+                                 field=where) from None
+        if problem["type"] == "missing":
+            raise MalformedInput(f"{where} is required.", code="missing_field", field=where) from None
+        raise MalformedInput(f"{where} is not in the form expected.", code="bad_type", field=where) from None

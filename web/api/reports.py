@@ -15,7 +15,7 @@ from web.api.views import api
 _YEAR = re.compile(r"[1-9][0-9]{3,}")  # four digits, or more for a year far out of range
 
 
-def _year_param() -> int:
+def year_param() -> int:
     raw = request.args.get("year")
     if raw is None or raw == "":
         raise MalformedInput("year is required: the calendar year to report on, like 2025.", field="year")
@@ -32,7 +32,7 @@ def _year_param() -> int:
 def timeliness():
     """New plans within 20 weeks (with and without exceptions) and advice within 6 weeks, for one year."""
     authz.require(g.user, authz.REPORT_ROLES, "see reports")
-    year = _year_param()
+    year = year_param()
     db = database()
     with db.reading() as session:
         return jsonify(reports.timeliness(session, year, db.policy))

@@ -353,3 +353,42 @@ def error_list(form: PageForm, form_errors: list[str] | None = None) -> list[dic
         target = f"{field.name}-day" if isinstance(field, GovDateField) else field.id
         items.append({"text": message, "href": f"#{target}"})
     return items
+
+
+# --------------------------------------------------------------------------------------------------- SEN2 return
+
+YES_NO_UNKNOWN = [choice("yes", "Yes"), choice("no", "No"), choice("", "Not known")]
+PLACEMENT_HINT = "A school's URN (6 numbers), a college's UKPRN (8 numbers starting with 1), or an SEN setting code"
+
+
+def _placement_field(label: str) -> StringField:
+    return StringField(label, widget=GovTextInput(), validators=[Length(max=20)], description=PLACEMENT_HINT)
+
+
+class Sen2DetailsForm(PageForm):
+    """What the SEN2 return needs beyond the casework. A placement is typed as its URN, UKPRN or SEN setting code
+    (the form tells them apart by their shape); whether each is right is casework's to say."""
+
+    request_source = RadioField("Who asked for the assessment?", widget=GovRadioInput(), validate_choice=False,
+                                choices=[*_choices(codes.REQUEST_SOURCE_LABELS, codes.REQUEST_SOURCES),
+                                         choice("", "Not known")])
+    youth_accommodation = RadioField("Was the child or young person in relevant youth accommodation?",
+                                     widget=GovRadioInput(), validate_choice=False, choices=YES_NO_UNKNOWN)
+    named_main = _placement_field("Placement named in the plan")
+    named_second = _placement_field("Second placement named in the plan (optional)")
+    attended_main = _placement_field("Placement attended")
+    attended_second = _placement_field("Second placement attended (optional)")
+    primary_need = SelectField("Primary need", widget=GovSelect(), validate_choice=False,
+                               choices=_choices(codes.PRIMARY_NEED_LABELS, codes.PRIMARY_NEEDS, blank="Not known"))
+    secondary_need = SelectField("Secondary need (optional)", widget=GovSelect(), validate_choice=False,
+                                 choices=_choices(codes.PRIMARY_NEED_LABELS, codes.PRIMARY_NEEDS, blank="None"))
+    residential = RadioField("Is the placement residential?", widget=GovRadioInput(), validate_choice=False,
+                             choices=YES_NO_UNKNOWN)
+    work_based_learning = RadioField("Does the plan include work-based learning?", widget=GovRadioInput(),
+                                     validate_choice=False, choices=YES_NO_UNKNOWN)
+    personal_budget = SelectMultipleField("Personal budget", widget=GovCheckboxesInput(), validate_choice=False,
+                                          choices=_choices(codes.PERSONAL_BUDGET_LABELS, codes.PERSONAL_BUDGET_ITEMS),
+                                          description="Select each part the plan's personal budget has, if any")
+    transfer_la = StringField("Authority the plan transferred in from (optional)", widget=GovTextInput(),
+                              validators=[Length(max=20)], description="Its DfE number: 3 numbers, like 202")
+    submit = SubmitField("Save SEN2 details", widget=GovSubmitInput())

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from casework.core import clock
 from casework.law import codes, rules
-from casework.law.events import EVENTS, history_label
+from casework.law.events import EVENTS, OTHER_HISTORY, history_label
 from casework.models import ADVICE_TYPES
 from web import csp_nonce
 from workflows import ehcp
@@ -64,7 +64,8 @@ assert set(EXCEPTION_LABELS) == set(rules.EXCEPTION_REASONS)
 
 CEASE_REASON_LABELS = codes.CEASE_REASON_LABELS
 
-EVENT_LABELS: dict[str, str] = {name: history_label(name) for name in ("request_received", "correction", *EVENTS)}
+EVENT_LABELS: dict[str, str] = {name: history_label(name) for name in ("request_received", "correction", *EVENTS,
+                                                                     *OTHER_HISTORY)}
 EVENT_LABELS.update({"letter_issued": "Letter sent", "document_added": "Document added"})
 ROLE_LABELS = {"caseworker": "Caseworker", "adviser": "Adviser", "manager": "Manager", "admin": "Administrator"}
 
@@ -137,7 +138,8 @@ def navigation() -> list[dict[str, Any]]:
                        ("New request", "cases.new_request"), ("Advice", "advice.tray")],
         "manager": [("Dashboard", "dashboard.dashboard"), ("Cases", "cases.caseload"),
                     ("Intake", "allocation.intake"), ("Caseloads", "allocation.team"), ("Reports", "lists.index"),
-                    ("Find a child", "people.search"), ("New request", "cases.new_request"), ("Advice", "advice.tray")],
+                    ("Find a child", "people.search"), ("New request", "cases.new_request"), ("Advice", "advice.tray"),
+                    ("SEN2 return", "sen2.sen2")],
         "adviser": [("Advice requests", "advice.tray")],
         "admin": [("Users", "admin.users"), ("Letter wording", "admin.letter_templates"),
                   ("Organisations", "directory.organisations")],
@@ -151,7 +153,8 @@ def navigation() -> list[dict[str, Any]]:
             endpoint == "admin.users" and here in ("admin.users", "admin.new_user")) or (
             endpoint == "admin.letter_templates" and here.startswith("admin.letter")) or (
             endpoint == "directory.organisations" and here.startswith("directory.")) or (
-            endpoint == "lists.index" and here.startswith("lists."))
+            endpoint == "lists.index" and here.startswith("lists.")) or (
+            endpoint == "sen2.sen2" and here.startswith("sen2."))
         items.append({"text": text, "href": url_for(endpoint), "current": current})
     return items
 
