@@ -35,6 +35,7 @@ from casework.deadlines import justified
 from casework.deadlines.ledger import Ledger
 from casework.law.events import EVENTS, LONG_TEXT, REQUEST_RECEIVED, EventSpec, history_label
 from casework.models import AuditEntry, Case, Deadline, ExceptionLimit, ExceptionRecord, User
+from casework.models.subject import ADVICE_REQUEST, CASE
 
 CORRECTION = "correction"
 # What a request itself records, and so what a correction of the request may change beside its date.
@@ -161,6 +162,12 @@ def _limits(exception: ExceptionRecord) -> list[tuple[str, str, int]]:
     return sorted((limit.deadline_kind, limit.subject_type, limit.subject_id) for limit in exception.limits)
 
 
+def _replayed(deadlines: list[Deadline]) -> list[Deadline]:
+    """The deadlines the case's own events make. A dispute's or a transfer's (``casework.disputes``,
+    ``casework.transfers``) run beside the case and are kept by their own steps, so a replay leaves them be."""
+    return [d for d in deadlines if d.subject_type in (CASE, ADVICE_REQUEST)]
+
+
 def _deadline_key(d: Deadline) -> tuple[str, int | None]:
     return d.kind, d.advice_request_id
 
@@ -191,7 +198,7 @@ def differences(case: Case, shadow: Case) -> list[str]:
     def shape(d: Deadline) -> tuple:
         return (d.kind, d.advice_request_id, *(getattr(d, n) for n in DEADLINE_SHAPE), d.met_on, d.cancelled_on)
 
-    stored_deadlines = sorted((shape(d) for d in case.deadlines), key=repr)
+    stored_deadlines = sorted((shape(d) for d in _replayed(list(case.deadlines))), key=repr)
     rebuilt_deadlines = sorted((shape(d) for d in shadow.deadlines), key=repr)
     if stored_deadlines != rebuilt_deadlines:
         found.append(f"deadlines {stored_deadlines} != {rebuilt_deadlines}")
@@ -217,7 +224,7 @@ def lay_over(session: Session, case: Case, shadow: Case) -> list[Deadline]:
                               for kind, subject_type, subject_id in _limits(rebuilt_by_id[row.id])]
     touched: list[Deadline] = []
     now, today = clock.now(), clock.today()
-    stored_by_key, rebuilt_by_key = _by_key(list(case.deadlines)), _by_key(list(shadow.deadlines))
+    stored_by_key, rebuilt_by_key = _by_key(_replayed(list(case.deadlines))), _by_key(list(shadow.deadlines))
     for key in set(stored_by_key) | set(rebuilt_by_key):
         stored_rows, rebuilt_rows = stored_by_key.get(key, []), rebuilt_by_key.get(key, [])
         for index in range(max(len(stored_rows), len(rebuilt_rows))):

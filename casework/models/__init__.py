@@ -6,17 +6,19 @@ from casework.models.audit import AuditEntry
 from casework.models.base import Base
 from casework.models.case import PRIMARY_NEEDS, REQUESTERS, Case
 from casework.models.deadline import STATUSES, Deadline, ExceptionLimit, ExceptionRecord
+from casework.models.dispute import Dispute
 from casework.models.document import DOCUMENT_KINDS, Document
 from casework.models.idempotency import IdempotencyKey
 from casework.models.letter import Letter, LetterTemplate
 from casework.models.person import Contact, Person
 from casework.models.scan_run import ScanRun
 from casework.models.subject import SUBJECT_TYPES, Subject
+from casework.models.transfer import Transfer
 from casework.models.user import ROLES, ApiToken, Organisation, User
 
 __all__ = [
     "ADVICE_TYPES", "ALERT_KINDS", "DOCUMENT_KINDS", "PRIMARY_NEEDS", "REQUESTERS", "ROLES", "STATUSES",
     "SUBJECT_TYPES", "AdviceRequest", "Alert", "AlertDelivery", "ApiToken", "AuditEntry", "Base", "Case", "Contact",
-    "Deadline", "Document", "ExceptionLimit", "ExceptionRecord", "IdempotencyKey", "Letter", "LetterTemplate",
-    "Organisation", "OutboxMail", "Person", "ScanRun", "Subject", "User",
+    "Deadline", "Dispute", "Document", "ExceptionLimit", "ExceptionRecord", "IdempotencyKey", "Letter",
+    "LetterTemplate", "Organisation", "OutboxMail", "Person", "ScanRun", "Subject", "Transfer", "User",
 ]

@@ -1,0 +1,13 @@
+"""Transfers of a plan between English local authorities (reg 15)."""
+
+from casework.transfers.operations import (
+    first_review_due,
+    record_move_out,
+    send_plan_to_new_authority,
+    send_transfer_notice,
+    transfer_in,
+    transfers_of,
+)
+
+__all__ = ["first_review_due", "record_move_out", "send_plan_to_new_authority", "send_transfer_notice",
+           "transfer_in", "transfers_of"]
