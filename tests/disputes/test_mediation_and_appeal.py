@@ -202,3 +202,18 @@ def test_a_step_recorded_twice_is_a_conflict_and_the_first_stands(db, refused):
     assert _appeals(db, case_id).contacted_on == D(2025, 1, 20)
     assert len(dispute_deadlines(db, case_id, "mediation_certificate")) == 1
     assert dispute_deadlines(db, case_id, "mediation_meeting") == []
+
+
+def test_a_correction_of_the_case_leaves_the_disputes_clocks_standing(db, refused):
+    from casework.cases import replay
+
+    case_id, decision = refused(letter_on=D(2025, 1, 10))
+    disputes.record_mediation_contact(db, case_id, actor=None, on=D(2025, 1, 20), decision=decision,
+                                      wants_mediation=False)
+    before = [(d.id, d.kind, d.due_on, d.met_on) for d in dispute_deadlines(db, case_id)]
+    with db.reading() as session:
+        assert replay.rebuilt_differences(session, case_id, db.policy) == []
+    replay.correct_entry(db, case_id, actor=None, entry_id=decision, reason="Keyed a day late", on=D(2024, 12, 8))
+    assert [(d.id, d.kind, d.due_on, d.met_on) for d in dispute_deadlines(db, case_id)] == before
+    with db.reading() as session:
+        assert replay.rebuilt_differences(session, case_id, db.policy) == []
