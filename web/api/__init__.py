@@ -2,11 +2,13 @@
 
 import web.api.alerts  # noqa: F401  (registers the alert routes on api)
 import web.api.corrections  # noqa: F401  (registers the corrections route on api)
+import web.api.disputes  # noqa: F401  (registers the dispute routes on api)
 import web.api.documents  # noqa: F401  (registers the document routes on api)
 import web.api.idempotency  # noqa: F401  (Idempotency-Key hooks on api, after views' authentication)
 import web.api.letters  # noqa: F401  (registers the letter routes on api)
 import web.api.organisations  # noqa: F401  (registers the directory routes on api)
 import web.api.people  # noqa: F401  (registers the people routes on api)
+import web.api.transfers  # noqa: F401  (registers the transfer routes on api)
 from web.api import reports  # noqa: F401  (registers the report routes on api)
 from web.api.views import api
 
