@@ -79,8 +79,11 @@ class ReplayRefused(Exception):
 # --------------------------------------------------------------------------------------------------- the history
 
 
+TRANSFER_IN = "transfer_in"  # a plan taken on from another authority: the case's creation, like a request
+
+
 def _is_case_event(event: str) -> bool:
-    return event == REQUEST_RECEIVED.name or event in EVENTS
+    return event in (REQUEST_RECEIVED.name, TRANSFER_IN) or event in EVENTS
 
 
 def effective_history(session: Session, case_id: int, pending: dict[str, Any] | None = None) -> list[Entry]:
@@ -129,7 +132,15 @@ def rebuild(session: Session, case: Case, history: list[Entry], policy: Policy) 
     creation, *events = history
     shadow = Case(id=case.id, reference=case.reference, requested_by=creation.fields.get("requested_by"),
                   primary_need=creation.fields.get("primary_need"), deadlines=[], advice_requests=[], exceptions=[])
-    start_case(shadow, creation.on, policy)
+    if creation.event == TRANSFER_IN:
+        from casework.transfers.operations import start_transferred_case
+
+        shadow.requested_by = case.requested_by
+        start_transferred_case(shadow, transferred_on=creation.on,
+                               plan_made_on=dt.date.fromisoformat(creation.fields["plan_made_on"]),
+                               last_reviewed_on=_optional_date(creation.fields.get("last_reviewed_on")), policy=policy)
+    else:
+        start_case(shadow, creation.on, policy)
     # Entries recorded before requests kept their ids are matched to their rows in the order they were made.
     made_in_order = {
         "request_advice": iter(sorted(a.id for a in case.advice_requests)),
@@ -156,6 +167,10 @@ def rebuild(session: Session, case: Case, history: list[Entry], policy: Policy) 
         except CaseworkError as refusal:
             raise ReplayRefused(entry, refusal) from refusal
     return shadow
+
+
+def _optional_date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
 def _limits(exception: ExceptionRecord) -> list[tuple[str, str, int]]:
@@ -311,6 +326,9 @@ def correct_entry(db: Database, case_id: int, *, actor: User | None, entry_id: i
         entry = next((e for e in history if e.id == entry_id), None)
         if entry is None:
             raise NotFound(f"Case {case.reference} has no entry {entry_id} that can be corrected.")
+        if entry.event == TRANSFER_IN:
+            raise Invalid("A plan's transfer from another authority cannot be corrected here: its dates come from "
+                          "the other authority's records.", code="not_correctable")
         corrected = _corrected_values(entry, changes)
         if entry.event == REQUEST_RECEIVED.name:
             check_request(requested_by=corrected.get("requested_by", entry.fields.get("requested_by")),

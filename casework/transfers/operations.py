@@ -23,6 +23,7 @@ from casework.cases.operations import unit_of_work
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import EventNotAllowed, Invalid, NotFound
+from casework.core.policy import Policy
 from casework.core.text import clean_text
 from casework.deadlines.ledger import Ledger
 from casework.law import transfers as law
@@ -134,6 +135,18 @@ def first_review_due(transferred_on: dt.date, plan_made_on: dt.date, last_review
     return clock.period_last_day(last_reviewed_on or plan_made_on, 12)
 
 
+def start_transferred_case(case: Case, *, transferred_on: dt.date, plan_made_on: dt.date,
+                           last_reviewed_on: dt.date | None, policy: Policy) -> None:
+    """The case's own facts and clock from a transfer in: the same for the transfer and for a replay of the
+    case's history (``casework.cases.replay``). The review is the case's own: a review decision meets it and
+    opens the next 12 months as usual."""
+    case.state, case.received_on, case.last_event_on = TRANSFERRED_IN_STATE, transferred_on, transferred_on
+    case.plan_issued_on = plan_made_on
+    Ledger(case, law.TRANSFER_EVENTS["transfer_in"], transferred_on, policy).open(
+        "annual_review", transferred_on, rule_id="R9.3",
+        review_due_on=first_review_due(transferred_on, plan_made_on, last_reviewed_on))
+
+
 def transfer_in(db: Database, *, actor: User | None, from_authority: str, transferred_on: dt.date,
                 plan_made_on: dt.date, last_reviewed_on: dt.date | None = None, given_name: str | None = None,
                 family_name: str | None = None, date_of_birth: dt.date | None = None, person_id: int | None = None,
@@ -163,7 +176,6 @@ def transfer_in(db: Database, *, actor: User | None, from_authority: str, transf
                     requested_by=REQUESTED_BY, assigned_caseworker_id=actor.id if actor and actor.role == "caseworker"
                     else None, deadlines=[], advice_requests=[], exceptions=[])
         case.state, case.received_on, case.last_event_on = TRANSFERRED_IN_STATE, transferred_on, transferred_on
-        case.plan_issued_on = plan_made_on
         session.add(case)
         session.flush()
         case.reference = f"{db.policy.reference_prefix}-{transferred_on.year}-{case.id:06d}"
@@ -171,11 +183,10 @@ def transfer_in(db: Database, *, actor: User | None, from_authority: str, transf
                             plan_made_on=plan_made_on, last_reviewed_on=last_reviewed_on)
         session.add(transfer)
         session.flush()
-        ledger = Ledger(case, spec, transferred_on, db.policy)
-        ledger.open("transfer_notice", transferred_on, subject=Subject.transfer(transfer.id))
-        # The review is the case's own: a review decision meets it and opens the next 12 months as usual.
-        ledger.open("annual_review", transferred_on, rule_id="R9.3",
-                    review_due_on=first_review_due(transferred_on, plan_made_on, last_reviewed_on))
+        Ledger(case, spec, transferred_on, db.policy).open("transfer_notice", transferred_on,
+                                                           subject=Subject.transfer(transfer.id))
+        start_transferred_case(case, transferred_on=transferred_on, plan_made_on=plan_made_on,
+                               last_reviewed_on=last_reviewed_on, policy=db.policy)
         session.flush()
         audit.record(session, case=case, actor=actor, event=spec.name, on=transferred_on,
                      fields={"from_authority": authority, "transferred_on": transferred_on,

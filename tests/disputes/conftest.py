@@ -14,6 +14,7 @@ from casework import operations as ops
 from casework.core.db import Database
 from casework.deadlines import status as deadline_status
 from casework.models import AuditEntry, Case, Deadline, Dispute, Subject
+from tests.web.conftest import browser_for  # noqa: F401  (the signed-in page client, for the case page test)
 
 D = dt.date
 

@@ -167,3 +167,28 @@ def test_a_transfer_in_with_impossible_dates_is_refused_and_records_nothing(db):
     assert refusal.value.code == "date_after_transfer"
     with db.reading() as session:
         assert session.scalars(select(Case)).all() == []
+
+
+def test_a_case_transferred_in_is_rebuilt_from_its_history_and_can_be_corrected(db):
+    from casework.cases import replay
+
+    case = transfers.transfer_in(db, actor=None, from_authority="Westshire Council", transferred_on=D(2025, 1, 31),
+                                 plan_made_on=D(2024, 3, 1), given_name="Sam", family_name="Example",
+                                 date_of_birth=D(2015, 6, 1))
+    transfers.send_transfer_notice(db, case.id, actor=None, on=D(2025, 3, 10))
+    ops.hold_review_meeting(db, case.id, actor=None, on=D(2025, 4, 2))
+    with db.reading() as session:
+        assert replay.rebuilt_differences(session, case.id, db.policy) == []
+        (entry_id,) = session.scalars(select(AuditEntry.id).where(AuditEntry.case_id == case.id,
+                                                                  AuditEntry.event == "hold_review_meeting")).all()
+        (transfer_entry,) = session.scalars(select(AuditEntry.id).where(AuditEntry.case_id == case.id,
+                                                                        AuditEntry.event == "transfer_in")).all()
+    replay.correct_entry(db, case.id, actor=None, entry_id=entry_id, reason="The meeting was a day earlier",
+                         on=D(2025, 4, 1))
+    # Meeting 1 April 2025: decision due 29 April; report due 15 April.
+    assert [d.due_on for d in _deadlines(db, case.id, "review_decision")] == [D(2025, 4, 29)]
+    assert [d.due_on for d in _deadlines(db, case.id, "annual_review")] == [D(2025, 4, 30)]
+    assert [d.met_on for d in _deadlines(db, case.id, "transfer_notice")] == [D(2025, 3, 10)]
+    with pytest.raises(Invalid) as refusal:
+        replay.correct_entry(db, case.id, actor=None, entry_id=transfer_entry, reason="x", on=D(2025, 1, 30))
+    assert refusal.value.code == "not_correctable"

@@ -64,6 +64,10 @@ def _schemas() -> dict[str, Any]:
             "status": {"type": "string", "enum": list(STATUSES)},
             "excused": {"type": "boolean"},
             "advice_request_id": {"type": ["integer", "null"]},
+            "dispute_id": {"type": ["integer", "null"], "description": "the dispute a mediation, appeal or "
+                           "tribunal-order deadline is about"},
+            "transfer_id": {"type": ["integer", "null"], "description": "the move between authorities it is about"},
+            "step": {"type": ["string", "null"], "description": "the step of a tribunal order it times"},
         },
         "required": [
             "kind",
