@@ -28,6 +28,7 @@ from casework.law import disputes as law
 from casework.law import rules
 from casework.models import AuditEntry, Case, Dispute, Subject, User
 from casework.models.dispute import REFERENCE_LENGTH
+from workflows import disputes as workflow
 
 Operation = Callable[..., Dispute]
 
@@ -72,6 +73,16 @@ def _not_before(on: dt.date, trigger: dt.date | None, what: str, field: str = "o
     if trigger is not None and on < trigger:
         raise Invalid(f"The date {clock.written(on)} is before {what} ({clock.written(trigger)}).",
                       code="date_before_trigger", field=field)
+
+
+def _turn(dispute: Dispute, event: str) -> None:
+    """409 when the dispute's stage does not allow the step, naming what is possible now."""
+    stage = workflow.stage_of(dispute)
+    if event not in workflow.allowed_events(stage):
+        possible = [workflow.EVENT_TITLES[e] for e in workflow.allowed_events(stage)]
+        now = f" Possible now: {', '.join(possible)}." if possible else ""
+        raise EventNotAllowed(f"That step is not possible while this disagreement is at "
+                              f"'{workflow.STAGES[stage]}'.{now}")
 
 
 def _already(what: str) -> EventNotAllowed:
@@ -154,6 +165,7 @@ def record_mediation_contact(db: Database, case_id: int, *, actor: User | None, 
 
     def apply(session: Session, case: Case, ledger: Ledger) -> Dispute:
         dispute = _dispute_of_decision(session, case, decision)
+        _turn(dispute, "record_mediation_contact")
         if dispute.contacted_on is not None:
             raise _already("The family's contact with the mediation adviser")
         _not_before(on, dispute.letter_on, "the decision letter")
@@ -174,6 +186,7 @@ def issue_mediation_certificate(db: Database, case_id: int, *, actor: User | Non
 
     def apply(session: Session, case: Case, ledger: Ledger) -> Dispute:
         dispute = _dispute_of_decision(session, case, decision)
+        _turn(dispute, "issue_mediation_certificate")
         if dispute.certificate_on is not None:
             raise _already("A mediation certificate")
         what = "the family's contact with the mediation adviser" if dispute.contacted_on else "the decision letter"
@@ -199,6 +212,7 @@ def hold_mediation(db: Database, case_id: int, *, actor: User | None, on: dt.dat
 
     def apply(session: Session, case: Case, ledger: Ledger) -> Dispute:
         dispute = _dispute_of_decision(session, case, decision)
+        _turn(dispute, "hold_mediation")
         if dispute.mediation_held_on is not None:
             raise _already("The mediation")
         if not dispute.wants_mediation or dispute.certificate_on is not None:
@@ -235,6 +249,7 @@ def register_appeal(db: Database, case_id: int, *, actor: User | None, on: dt.da
 
     def apply(session: Session, case: Case, ledger: Ledger) -> Dispute:
         dispute = _dispute_of_decision(session, case, decision)
+        _turn(dispute, "register_appeal")
         if dispute.appeal_registered_on is not None:
             raise _already("An appeal")
         _not_before(on, dispute.letter_on, "the decision letter")
@@ -278,6 +293,7 @@ def record_appeal_outcome(db: Database, case_id: int, *, actor: User | None, on:
 
     def apply(session: Session, case: Case, ledger: Ledger) -> Dispute:
         dispute = _dispute_of_appeal(session, case, tribunal_reference)
+        _turn(dispute, "record_appeal_outcome")
         if dispute.appeal_outcome is not None:
             raise _already("The outcome of this appeal")
         _not_before(on, dispute.appeal_registered_on, "the appeal was registered")
@@ -306,6 +322,7 @@ def record_order_step(db: Database, case_id: int, *, actor: User | None, on: dt.
 
     def apply(session: Session, case: Case, ledger: Ledger) -> Dispute:
         dispute = _dispute_of_appeal(session, case, tribunal_reference)
+        _turn(dispute, "record_order_step")
         subject = Subject.dispute(dispute.id)
         owed = [d for d in case.deadlines if d.kind == "tribunal_order" and d.subject == subject and d.step == step]
         if not owed:
