@@ -31,6 +31,8 @@ class Transfer(Base):
     moved_on: Mapped[dt.date | None]
     learned_on: Mapped[dt.date | None]
     plan_sent_on: Mapped[dt.date | None]
+    # The move called off before the plan was sent: nothing is owed to the other authority from that day.
+    cancelled_on: Mapped[dt.date | None]
     # Transferring in: the day the plan transferred, when it was made and last reviewed, when the family was told.
     transferred_on: Mapped[dt.date | None]
     plan_made_on: Mapped[dt.date | None]

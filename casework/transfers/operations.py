@@ -27,6 +27,7 @@ from casework.core.policy import Policy
 from casework.core.text import clean_text
 from casework.deadlines.ledger import Ledger
 from casework.law import transfers as law
+from casework.law.events import LONG_TEXT
 from casework.models import Case, Subject, Transfer, User
 from casework.models.transfer import AUTHORITY_LENGTH
 from workflows import ehcp
@@ -79,7 +80,8 @@ def _step(db: Database, case_id: int, event: str, *, actor: User | None, on: dt.
 
 def _open_move(session: Session, case: Case) -> Transfer | None:
     return session.scalars(select(Transfer).where(Transfer.case_id == case.id, Transfer.direction == "out",
-                                                  Transfer.plan_sent_on.is_(None))).first()
+                                                  Transfer.plan_sent_on.is_(None),
+                                                  Transfer.cancelled_on.is_(None))).first()
 
 
 def record_move_out(db: Database, case_id: int, *, actor: User | None, on: dt.date, new_authority: str,
@@ -128,6 +130,27 @@ def send_plan_to_new_authority(db: Database, case_id: int, *, actor: User | None
         return transfer
 
     return _step(db, case_id, "send_plan_to_new_authority", actor=actor, on=on, uow=uow, fields={}, apply=apply)
+
+
+def cancel_move_out(db: Database, case_id: int, *, actor: User | None, on: dt.date, reason: str,
+                    uow: Session | None = None) -> Transfer:
+    """The family is not moving after all: the plan is no longer owed to the other authority (R9.1 cancelled)."""
+    why = clean_text(reason if isinstance(reason, str) else None, field="reason", what="why the move is off",
+                     limit=LONG_TEXT, required=True, multiline=True)
+
+    def apply(session: Session, case: Case, ledger: Ledger) -> Transfer:
+        transfer = _open_move(session, case)
+        if transfer is None:
+            raise EventNotAllowed("No move to another authority is recorded on this case with the plan still to send.")
+        assert transfer.learned_on is not None
+        if on < transfer.learned_on:
+            raise Invalid(f"The date {clock.written(on)} is before the council learned of the move "
+                          f"({clock.written(transfer.learned_on)}).", code="date_before_trigger", field="on")
+        transfer.cancelled_on = on
+        ledger.cancel(["transfer_out"], subject=Subject.transfer(transfer.id))
+        return transfer
+
+    return _step(db, case_id, "cancel_move_out", actor=actor, on=on, uow=uow, fields={"reason": why}, apply=apply)
 
 
 def first_review_due(transferred_on: dt.date, plan_made_on: dt.date, last_reviewed_on: dt.date | None) -> dt.date:

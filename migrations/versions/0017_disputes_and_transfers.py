@@ -26,6 +26,7 @@ def upgrade() -> None:
     sa.Column('moved_on', sa.Date(), nullable=True),
     sa.Column('learned_on', sa.Date(), nullable=True),
     sa.Column('plan_sent_on', sa.Date(), nullable=True),
+    sa.Column('cancelled_on', sa.Date(), nullable=True),
     sa.Column('transferred_on', sa.Date(), nullable=True),
     sa.Column('plan_made_on', sa.Date(), nullable=True),
     sa.Column('last_reviewed_on', sa.Date(), nullable=True),

@@ -192,3 +192,21 @@ def test_a_case_transferred_in_is_rebuilt_from_its_history_and_can_be_corrected(
     with pytest.raises(Invalid) as refusal:
         replay.correct_entry(db, case.id, actor=None, entry_id=transfer_entry, reason="x", on=D(2025, 1, 30))
     assert refusal.value.code == "not_correctable"
+
+
+def test_a_move_called_off_cancels_the_plan_owed_and_a_new_move_can_be_recorded(db, maintained):
+    case_id = maintained()
+    transfers.record_move_out(db, case_id, actor=None, on=D(2025, 4, 14), new_authority="Southshire",
+                              moved_on=D(2025, 4, 20), learned_on=D(2025, 4, 14))
+    with pytest.raises(Invalid) as blank:
+        transfers.cancel_move_out(db, case_id, actor=None, on=D(2025, 4, 16), reason=" ")
+    assert blank.value.field == "reason"
+    transfers.cancel_move_out(db, case_id, actor=None, on=D(2025, 4, 16), reason="The family's purchase fell through")
+    (called_off,) = _deadlines(db, case_id, "transfer_out")
+    assert (called_off.cancelled_on, _status(db, called_off, D(2025, 5, 8))) == (D(2025, 4, 16), "cancelled")
+    with pytest.raises(EventNotAllowed):
+        transfers.send_plan_to_new_authority(db, case_id, actor=None, on=D(2025, 4, 17))
+    # A later move: learned Thu 1 May 2025, moving 2 May; Mon 5 May a bank holiday; day 15 is Thu 22 May.
+    transfers.record_move_out(db, case_id, actor=None, on=D(2025, 5, 1), new_authority="Eastshire",
+                              moved_on=D(2025, 5, 2), learned_on=D(2025, 5, 1))
+    assert [d.due_on for d in _deadlines(db, case_id, "transfer_out") if d.cancelled_on is None] == [D(2025, 5, 22)]

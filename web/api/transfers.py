@@ -33,6 +33,10 @@ class MoveOut(_Step):
     learned_on: bodies.IsoDate
 
 
+class MoveCalledOff(_Step):
+    reason: StrictStr
+
+
 class TransferIn(BaseModel):
     model_config = bodies.STRICT
     from_authority: StrictStr
@@ -50,10 +54,11 @@ class NewTransferredCase(BaseModel):
 
 
 BODIES: dict[str, type[_Step]] = {"record_move_out": MoveOut, "send_plan_to_new_authority": _Step,
-                                  "send_transfer_notice": _Step}
+                                  "cancel_move_out": MoveCalledOff, "send_transfer_notice": _Step}
 EVENT_NAMES = tuple(BODIES)
 OPERATIONS = {"record_move_out": transfers.record_move_out,
               "send_plan_to_new_authority": transfers.send_plan_to_new_authority,
+              "cancel_move_out": transfers.cancel_move_out,
               "send_transfer_notice": transfers.send_transfer_notice}
 
 
@@ -90,7 +95,8 @@ def _iso(day: dt.date | None) -> str | None:
 def transfer_dict(transfer: Transfer, deadlines: list, as_of: dt.date) -> dict[str, Any]:
     policy = database().policy
     subject = Subject.transfer(transfer.id)
-    names = ("id", "case_id", "direction", "authority", "moved_on", "learned_on", "plan_sent_on", "transferred_on",
+    names = ("id", "case_id", "direction", "authority", "moved_on", "learned_on", "plan_sent_on", "cancelled_on",
+             "transferred_on",
              "plan_made_on", "last_reviewed_on", "family_told_on")
     return {
         **{n: (_iso(getattr(transfer, n)) if n.endswith("_on") else getattr(transfer, n)) for n in names},
