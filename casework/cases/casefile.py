@@ -12,6 +12,7 @@ from casework.cases import operations
 from casework.core.policy import Policy
 from casework.deadlines import status as deadline_status
 from casework.models import AdviceRequest, AuditEntry, Case, Deadline, ExceptionRecord
+from casework.models.subject import DISPUTE, TRANSFER
 from workflows import ehcp
 
 
@@ -32,6 +33,9 @@ def deadline_dict(d: Deadline, as_of: dt.date, policy: Policy, case: Case) -> di
         "cancelled_on": _iso(_by(d.cancelled_on, as_of)), "status": status,
         "excused": deadline_status.excused(d, status, case.exceptions, as_of),
         "advice_request_id": d.advice_request_id,
+        "dispute_id": d.subject_id if d.subject_type == DISPUTE else None,
+        "transfer_id": d.subject_id if d.subject_type == TRANSFER else None,
+        "step": d.step,
     }
 
 

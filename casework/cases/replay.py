@@ -35,6 +35,7 @@ from casework.deadlines import justified
 from casework.deadlines.ledger import Ledger
 from casework.law.events import EVENTS, LONG_TEXT, REQUEST_RECEIVED, EventSpec, history_label
 from casework.models import AuditEntry, Case, Deadline, ExceptionLimit, ExceptionRecord, User
+from casework.models.subject import ADVICE_REQUEST, CASE
 
 CORRECTION = "correction"
 # What a request itself records, and so what a correction of the request may change beside its date.
@@ -78,8 +79,11 @@ class ReplayRefused(Exception):
 # --------------------------------------------------------------------------------------------------- the history
 
 
+TRANSFER_IN = "transfer_in"  # a plan taken on from another authority: the case's creation, like a request
+
+
 def _is_case_event(event: str) -> bool:
-    return event == REQUEST_RECEIVED.name or event in EVENTS
+    return event in (REQUEST_RECEIVED.name, TRANSFER_IN) or event in EVENTS
 
 
 def effective_history(session: Session, case_id: int, pending: dict[str, Any] | None = None) -> list[Entry]:
@@ -128,7 +132,15 @@ def rebuild(session: Session, case: Case, history: list[Entry], policy: Policy) 
     creation, *events = history
     shadow = Case(id=case.id, reference=case.reference, requested_by=creation.fields.get("requested_by"),
                   primary_need=creation.fields.get("primary_need"), deadlines=[], advice_requests=[], exceptions=[])
-    start_case(shadow, creation.on, policy)
+    if creation.event == TRANSFER_IN:
+        from casework.transfers.operations import start_transferred_case
+
+        shadow.requested_by = case.requested_by
+        start_transferred_case(shadow, transferred_on=creation.on,
+                               plan_made_on=dt.date.fromisoformat(creation.fields["plan_made_on"]),
+                               last_reviewed_on=_optional_date(creation.fields.get("last_reviewed_on")), policy=policy)
+    else:
+        start_case(shadow, creation.on, policy)
     # Entries recorded before requests kept their ids are matched to their rows in the order they were made.
     made_in_order = {
         "request_advice": iter(sorted(a.id for a in case.advice_requests)),
@@ -157,8 +169,18 @@ def rebuild(session: Session, case: Case, history: list[Entry], policy: Policy) 
     return shadow
 
 
+def _optional_date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
 def _limits(exception: ExceptionRecord) -> list[tuple[str, str, int]]:
     return sorted((limit.deadline_kind, limit.subject_type, limit.subject_id) for limit in exception.limits)
+
+
+def _replayed(deadlines: list[Deadline]) -> list[Deadline]:
+    """The deadlines the case's own events make. A dispute's or a transfer's (``casework.disputes``,
+    ``casework.transfers``) run beside the case and are kept by their own steps, so a replay leaves them be."""
+    return [d for d in deadlines if d.subject_type in (CASE, ADVICE_REQUEST)]
 
 
 def _deadline_key(d: Deadline) -> tuple[str, int | None]:
@@ -191,7 +213,7 @@ def differences(case: Case, shadow: Case) -> list[str]:
     def shape(d: Deadline) -> tuple:
         return (d.kind, d.advice_request_id, *(getattr(d, n) for n in DEADLINE_SHAPE), d.met_on, d.cancelled_on)
 
-    stored_deadlines = sorted((shape(d) for d in case.deadlines), key=repr)
+    stored_deadlines = sorted((shape(d) for d in _replayed(list(case.deadlines))), key=repr)
     rebuilt_deadlines = sorted((shape(d) for d in shadow.deadlines), key=repr)
     if stored_deadlines != rebuilt_deadlines:
         found.append(f"deadlines {stored_deadlines} != {rebuilt_deadlines}")
@@ -217,7 +239,7 @@ def lay_over(session: Session, case: Case, shadow: Case) -> list[Deadline]:
                               for kind, subject_type, subject_id in _limits(rebuilt_by_id[row.id])]
     touched: list[Deadline] = []
     now, today = clock.now(), clock.today()
-    stored_by_key, rebuilt_by_key = _by_key(list(case.deadlines)), _by_key(list(shadow.deadlines))
+    stored_by_key, rebuilt_by_key = _by_key(_replayed(list(case.deadlines))), _by_key(list(shadow.deadlines))
     for key in set(stored_by_key) | set(rebuilt_by_key):
         stored_rows, rebuilt_rows = stored_by_key.get(key, []), rebuilt_by_key.get(key, [])
         for index in range(max(len(stored_rows), len(rebuilt_rows))):
@@ -309,6 +331,9 @@ def correct_entry(db: Database, case_id: int, *, actor: User | None, entry_id: i
         entry = next((e for e in history if e.id == entry_id), None)
         if entry is None:
             raise NotFound(f"Case {case.reference} has no entry {entry_id} that can be corrected.")
+        if entry.event == TRANSFER_IN:
+            raise Invalid("A plan's transfer from another authority cannot be corrected here: its dates come from "
+                          "the other authority's records.", code="not_correctable")
         corrected = _corrected_values(entry, changes)
         if entry.event == REQUEST_RECEIVED.name:
             check_request(requested_by=corrected.get("requested_by", entry.fields.get("requested_by")),

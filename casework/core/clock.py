@@ -113,6 +113,18 @@ def working_days_after(event: dt.date, days: int) -> dt.date:
     return day
 
 
+def working_days_beginning_with(first_day: dt.date, days: int) -> dt.date:
+    """Last day of a period of N working days "beginning with" a day: that day is day 1 when it is a working
+    day (reg 15(2)'s 15 working days from the day the old authority learned of the move)."""
+    day = first_day
+    counted = 1 if is_working_day(day) else 0
+    while counted < days:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return day
+
+
 def closure_exception_window(closes_on: dt.date, reopens_on: dt.date) -> tuple[dt.date, dt.date]:
     """Reg 10(4)(a)/(b): advice asked of a school in [closure - 1 week, reopening - 1 week] is excused."""
     return closes_on - dt.timedelta(weeks=1), reopens_on - dt.timedelta(weeks=1)

@@ -19,6 +19,17 @@ from casework.law import rules
 from casework.law.events import EventSpec
 from casework.models import AdviceRequest, Case, Deadline, Subject
 
+# What a deadline is about: an advice request row, or any subject (a dispute, a transfer); None for the case.
+About = AdviceRequest | Subject | None
+
+
+def _subject_of(case: Case, about: About) -> Subject:
+    if about is None:
+        return Subject.case(case.id)
+    if isinstance(about, Subject):
+        return about
+    return Subject.advice_request(about.id)
+
 
 class UndeclaredDeadlineChange(AssertionError):
     """An operation tried to change a deadline kind its event does not declare: a fault in the code."""
@@ -38,18 +49,20 @@ class Ledger:
         return wanted
 
     def open(self, kind: str, trigger: dt.date, *, rule_id: str | None = None,
-             subject: AdviceRequest | None = None, starts_on: dt.date | None = None, **facts: Any) -> Deadline:
+             subject: About = None, starts_on: dt.date | None = None, step: str | None = None,
+             **facts: Any) -> Deadline:
         """A new deadline row, its due date from the rule version in force on the trigger date."""
         self._allowed("open", [kind])
         return open_deadline(self.case, kind, trigger, self.policy, rule_id=rule_id, subject=subject,
-                             starts_on=starts_on, **facts)
+                             starts_on=starts_on, step=step, **facts)
 
-    def meet(self, kinds: Iterable[str], *, subject: AdviceRequest | None = None, on: dt.date | None = None) -> None:
-        for deadline in open_deadlines(self.case, self._allowed("meet", kinds), subject):
+    def meet(self, kinds: Iterable[str], *, subject: About = None, on: dt.date | None = None,
+             step: str | None = None) -> None:
+        for deadline in open_deadlines(self.case, self._allowed("meet", kinds), subject, step):
             deadline.met_on = on or self.on
 
-    def cancel(self, kinds: Iterable[str], *, subject: AdviceRequest | None = None) -> None:
-        for deadline in open_deadlines(self.case, self._allowed("cancel", kinds), subject):
+    def cancel(self, kinds: Iterable[str], *, subject: About = None, step: str | None = None) -> None:
+        for deadline in open_deadlines(self.case, self._allowed("cancel", kinds), subject, step):
             deadline.cancelled_on = self.on
 
     def close_window(self, kind: str) -> None:
@@ -57,14 +70,15 @@ class Ledger:
         for deadline in open_deadlines(self.case, self._allowed("close", [kind]), None):
             deadline.met_on = deadline.due_on
 
-    def apply_declared(self, subject: AdviceRequest | None = None) -> None:
+    def apply_declared(self, subject: About = None) -> None:
         """The meets and cancels every firing of this event makes, whatever its outcome."""
         self.meet(self.spec.meets, subject=subject)
         self.cancel(self.spec.cancels, subject=subject)
 
 
 def open_deadline(case: Case, kind: str, trigger: dt.date, policy: Policy, *, rule_id: str | None = None,
-                  subject: AdviceRequest | None = None, starts_on: dt.date | None = None, **facts: Any) -> Deadline:
+                  subject: About = None, starts_on: dt.date | None = None, step: str | None = None,
+                  **facts: Any) -> Deadline:
     """``starts_on`` is the trigger unless given: a duty owed before its trigger (invitations two weeks before
     a meeting) starts when it became known, or on its due date if it was late from the start."""
     spec = rules.DEADLINE_KINDS[kind]
@@ -76,8 +90,7 @@ def open_deadline(case: Case, kind: str, trigger: dt.date, policy: Policy, *, ru
     due_on = rule.due_on(trigger, policy.counting, **facts)
     deadline = Deadline(
         kind=kind, rule=rule.id, citation=rule.citation, starts_on=min(starts_on or trigger, due_on),
-        due_on=due_on, is_duty=spec.is_duty,
-        subject=Subject.advice_request(subject.id) if subject is not None else Subject.case(case.id),
+        due_on=due_on, is_duty=spec.is_duty, step=step, subject=_subject_of(case, subject),
     )
     # Added through the case's collection, which carries it into the case's session (or keeps it with a case
     # that is not stored, in a replay); setting deadline.case alone would not.
@@ -85,8 +98,11 @@ def open_deadline(case: Case, kind: str, trigger: dt.date, policy: Policy, *, ru
     return deadline
 
 
-def open_deadlines(case: Case, kinds: Iterable[str], subject: AdviceRequest | None = None) -> list[Deadline]:
-    """The case's open deadlines of these kinds; with a subject, only that subject's."""
+def open_deadlines(case: Case, kinds: Iterable[str], subject: About = None,
+                   step: str | None = None) -> list[Deadline]:
+    """The case's open deadlines of these kinds; with a subject, only that subject's (and with a step, only
+    that step of a tribunal order)."""
     wanted = set(kinds)
     return [d for d in case.deadlines if d.kind in wanted and d.is_open
-            and (subject is None or d.subject == Subject.advice_request(subject.id))]
+            and (subject is None or d.subject == _subject_of(case, subject))
+            and (step is None or d.step == step)]

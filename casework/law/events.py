@@ -277,5 +277,13 @@ def history_label(event: str) -> str:
         return CORRECTION_HISTORY
     if event in OTHER_HISTORY:
         return OTHER_HISTORY[event]
-    spec = EVENTS.get(event)
+    spec = EVENTS.get(event) or _beside_the_case().get(event)
     return spec.history if spec else event.replace("_", " ").capitalize()
+
+
+def _beside_the_case() -> dict[str, EventSpec]:
+    """The steps declared beside the case (disputes, transfers), which import this module themselves."""
+    from casework.law.disputes import DISPUTE_EVENTS
+    from casework.law.transfers import TRANSFER_EVENTS
+
+    return {**DISPUTE_EVENTS, **TRANSFER_EVENTS}

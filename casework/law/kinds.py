@@ -35,5 +35,14 @@ DEADLINE_KINDS: dict[str, DeadlineKind] = {
         DeadlineKind("review_decision", "Review decision and any proposed amendments", ("R7.8",)),
         DeadlineKind("amended_plan", "Final amended plan", ("R7.11",)),
         DeadlineKind("phase_transfer", "Phase transfer amendment", ("R8.1", "R8.2")),
+        # Disagreement resolution (casework.disputes): the family's windows are not the authority's duties.
+        DeadlineKind("mediation_contact", "Family contacts a mediation adviser", ("R10.1",), is_duty=False),
+        DeadlineKind("mediation_certificate", "Mediation certificate issued", ("R10.2",)),
+        DeadlineKind("mediation_meeting", "Mediation held", ("R10.3",)),
+        DeadlineKind("appeal_window", "Family's time to appeal to the tribunal", ("R10.6",), is_duty=False),
+        DeadlineKind("tribunal_order", "Tribunal order complied with", ("R10.9", "R10.10")),
+        # Transfers between English authorities (casework.transfers).
+        DeadlineKind("transfer_out", "Plan sent to the new authority", ("R9.1",)),
+        DeadlineKind("transfer_notice", "Family told the plan has transferred", ("R9.2",)),
     )
 }

@@ -66,6 +66,35 @@ def _appeal(trigger: dt.date, counting: Counting, *, certificate_on: dt.date | N
     return by_letter if certificate_on is None else clock.later_of(by_letter, clock.months_after(certificate_on, 1))
 
 
+# Reg 44(2) (as amended 2015): the steps a tribunal order (or a concession, reg 45) sets running, each with its
+# time from the order. "At once" (an order to continue or to cease) is due on the order's own day.
+ORDER_STEPS: dict[str, tuple[tuple[str, int], ...]] = {
+    "assess": (("notify_assessment", 2), ("no_plan_notice", 10), ("final_plan", 14)),
+    "make_plan": (("draft_plan", 5), ("final_plan", 11)),
+    "amend_plan": (("amended_plan", 5),),
+    "amend_section_i": (("amended_section_i", 2),),
+    "continue_plan": (("continue_plan", 0),),
+    "cease_plan": (("cease_plan", 0),),
+}
+ORDER_STEP_WEEKS: dict[str, dict[str, int]] = {order: dict(steps) for order, steps in ORDER_STEPS.items()}
+
+
+def _order_step(trigger: dt.date, counting: Counting, *, order: str, order_step: str, **_: Any) -> dt.date:
+    weeks = ORDER_STEP_WEEKS[order][order_step]
+    return trigger if weeks == 0 else clock.weeks_after(trigger, weeks, counting)
+
+
+def _transfer_out(trigger: dt.date, counting: Counting, *, moved_on: dt.date, **_: Any) -> dt.date:
+    """Reg 15(2): the plan goes on the move date, or within 15 working days beginning with the day the old
+    authority learned of the move when that is later."""
+    return clock.later_of(moved_on, clock.working_days_beginning_with(trigger, 15))
+
+
+def _transfer_review(trigger: dt.date, counting: Counting, *, review_due_on: dt.date, **_: Any) -> dt.date:
+    """Reg 15(5): the later of the plan's own 12-month review date and 3 months from the transfer."""
+    return clock.later_of(review_due_on, clock.months_after(trigger, 3))
+
+
 _BASE_RULES: tuple[Rule, ...] = (
     Rule("R1.1", "Decision whether to assess notified", "SEND Regs 2014 reg 4(1), 5(1)", _weeks(6), LA_EXCEPTIONS),
     Rule("R2.1", "Advice provided within 6 weeks of the body's receipt of the request", "SEND Regs 2014 reg 8(1)",
@@ -103,8 +132,20 @@ _BASE_RULES: tuple[Rule, ...] = (
          "SEND Regs 2014 reg 33", lambda t, c, **_: clock.months_after(t, 2)),
     Rule("R10.2", "Mediation certificate within 3 working days when mediation is declined",
          "SEND Regs 2014 reg 34", lambda t, c, **_: clock.working_days_after(t, 3)),
+    Rule("R10.3", "Mediation held within 30 days of the authority being told it is wanted",
+         "SEND Regs 2014 regs 35-37", lambda t, c, **_: t + dt.timedelta(days=30)),
     Rule("R10.6", "Appeal lodged by the later of decision letter + 2 months and certificate + 1 month",
          "Tribunal Procedure (First-tier Tribunal) (HESC) Rules 2008 r.20(1)(c)", _appeal),
+    Rule("R10.9", "Tribunal order complied with in the time reg 44(2) sets for each step",
+         "SEND Regs 2014 reg 44(2) (as amended by SI 2015/359)", _order_step),
+    Rule("R10.10", "Appeal conceded before the hearing: the reg 44(2) steps run from the day the tribunal was told",
+         "SEND Regs 2014 reg 45", _order_step),
+    Rule("R9.1", "Plan sent to the new authority on the move, or within 15 working days of learning of it",
+         "SEND Regs 2014 reg 15(1)-(2)", _transfer_out),
+    Rule("R9.2", "New authority tells the family within 6 weeks that the plan has transferred, whether it will "
+         "assess and when it will review", "SEND Regs 2014 reg 15(4)", _weeks(6)),
+    Rule("R9.3", "Transferred plan reviewed by the later of its 12-month date and 3 months from the transfer",
+         "SEND Regs 2014 reg 15(5)", _transfer_review),
 )
 
 # SI 2020/471 changed no length: from 1 May to 25 September 2020 inclusive it let a duty that coronavirus made

@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session
 from casework import audit
 from casework.core import clock
 from casework.core.db import Database
+from casework.core.policy import Policy
+from casework.disputes import start_appeal_rights
+from casework.law.disputes import APPEALABLE_LETTERS
 from casework.letters import render, templates
 from casework.models import AdviceRequest, Case, Letter
 
@@ -70,4 +73,9 @@ def produce(session: Session, letter: Letter, settings: dict[str, Any]) -> Lette
                  fields={"letter_id": letter.id, "kind": letter.kind, "variant": letter.variant,
                          "template_version": template.version, "entry_id": letter.entry_id},
                  state_before=None, state_after=None)  # a letter moves no state: it must not read as one
+    variants = APPEALABLE_LETTERS.get(letter.kind)
+    if letter.entry_id is not None and variants is not None and (not variants or letter.variant in variants):
+        # The notice of an appealable decision starts the family's mediation and appeal time from its date.
+        start_appeal_rights(session, case, decision_entry_id=letter.entry_id, letter_on=today,
+                            policy=Policy.from_settings(settings))
     return letter

@@ -46,6 +46,8 @@ class Deadline(HasSubject, Base):
     due_on: Mapped[dt.date]
     met_on: Mapped[dt.date | None]
     cancelled_on: Mapped[dt.date | None]
+    # The step of a tribunal order this row times (reg 44(2) sets one limit per step); None for every other kind.
+    step: Mapped[str | None] = mapped_column(String(30))
     # False for a window the family has (representations): it closes, it is never breached.
     is_duty: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = created_at_column()

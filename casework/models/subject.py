@@ -16,8 +16,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 CASE = "case"
 ADVICE_REQUEST = "advice_request"
-# Every kind of thing on a case that can have a time limit of its own; appeals, transfers and letters join here.
-SUBJECT_TYPES: tuple[str, ...] = (CASE, ADVICE_REQUEST)
+# A disagreement with one decision (mediation, appeal, tribunal order) and a move between authorities.
+DISPUTE = "dispute"
+TRANSFER = "transfer"
+# Every kind of thing on a case that can have a time limit of its own; letters may join here.
+SUBJECT_TYPES: tuple[str, ...] = (CASE, ADVICE_REQUEST, DISPUTE, TRANSFER)
 # A check for tables that also carry case_id: a row about the case itself names that case, never another.
 OWN_CASE = "subject_type <> 'case' OR subject_id = case_id"
 
@@ -40,6 +43,14 @@ class Subject:
     @classmethod
     def advice_request(cls, advice_request_id: int) -> Subject:
         return cls(ADVICE_REQUEST, advice_request_id)
+
+    @classmethod
+    def dispute(cls, dispute_id: int) -> Subject:
+        return cls(DISPUTE, dispute_id)
+
+    @classmethod
+    def transfer(cls, transfer_id: int) -> Subject:
+        return cls(TRANSFER, transfer_id)
 
 
 class HasSubject:

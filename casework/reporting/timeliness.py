@@ -3,8 +3,9 @@
 The published measure (SEN2, statutory-rules.md section 12) is the share of new EHC plans first issued in
 a calendar year within 20 weeks of the request, both including and excluding the plans to whose 20-week
 limit an exception applies (reg 10(4)); the headline excludes them. A plan is "new" when its request's
-``final_plan`` deadline (R5.1) is met; within 20 weeks means issued on or before the due date. The engine
-records no mediation or tribunal on an assessment, so every new plan counts.
+``final_plan`` deadline (R5.1) is met; within 20 weeks means issued on or before the due date. Only
+assessments with no mediation and no tribunal appeal count (``casework.disputes``). A plan transferred in from
+another authority has no ``final_plan`` deadline, so it is never counted as new.
 
 Advice timeliness is the reg 8(1) measure: advice returned in the year, and how much of it came within 6
 weeks of the body's own receipt of the request.
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from casework.core.policy import Policy
 from casework.deadlines import status as deadlines
+from casework.disputes import with_mediation_or_tribunal
 from casework.models import ADVICE_TYPES, AdviceRequest, Case, Deadline, ExceptionLimit, ExceptionRecord
 from casework.models.subject import ADVICE_REQUEST
 from workflows import ehcp
@@ -50,7 +52,7 @@ def _rate(issued: int, within: int) -> dict[str, Any]:
 
 def _plans_issued_between(start: dt.date, end: dt.date) -> ColumnElement[bool]:
     return and_(Deadline.kind == NEW_PLAN_KIND, Deadline.met_on >= start, Deadline.met_on <= end,
-                Deadline.superseded_at.is_(None))
+                Deadline.superseded_at.is_(None), ~with_mediation_or_tribunal(Deadline.case_id))
 
 
 _ON_TIME = case((Deadline.met_on <= Deadline.due_on, 1), else_=0)

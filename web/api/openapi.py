@@ -7,6 +7,7 @@ responses validate against these schemas.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from casework.law import codes, rules
@@ -15,6 +16,8 @@ from casework.law.letters import LETTER_KINDS
 from casework.models import ADVICE_TYPES, PRIMARY_NEEDS, REQUESTERS, STATUSES
 from web import limits
 from web.api import bodies, parsing
+from web.api import disputes as web_disputes
+from web.api import transfers as web_transfers
 from workflows import ehcp
 
 DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
@@ -62,6 +65,10 @@ def _schemas() -> dict[str, Any]:
             "status": {"type": "string", "enum": list(STATUSES)},
             "excused": {"type": "boolean"},
             "advice_request_id": {"type": ["integer", "null"]},
+            "dispute_id": {"type": ["integer", "null"], "description": "the dispute a mediation, appeal or "
+                           "tribunal-order deadline is about"},
+            "transfer_id": {"type": ["integer", "null"], "description": "the move between authorities it is about"},
+            "step": {"type": ["string", "null"], "description": "the step of a tribunal order it times"},
         },
         "required": [
             "kind",
@@ -240,6 +247,7 @@ def _schemas() -> dict[str, Any]:
         "required": ["person_id", "received_on", "requested_by"],
     }
     events = {f"Event_{e}": bodies.event_schema(e) for e in EVENTS}
+    events.update(_beside_the_case_events())
     return {
         "Child": child,
         "CaseSummary": {
@@ -255,7 +263,11 @@ def _schemas() -> dict[str, Any]:
         "Alert": alert,
         "Timeliness": timeliness,
         "Error": error,
-        "NewCase": {"oneOf": [_ref("NewCaseForNewChild"), _ref("NewCaseForKnownChild")]},
+        "NewCase": {"oneOf": [_ref("NewCaseForNewChild"), _ref("NewCaseForKnownChild"),
+                              _ref("NewCaseTransferredIn")]},
+        "NewCaseTransferredIn": _schema(web_transfers.NewTransferredCase, "NewCaseTransferredIn"),
+        "Dispute": _record("a decision disputed: mediation, appeal and any tribunal order, with its deadlines"),
+        "Transfer": _record("a move to or from another English authority, with its deadlines"),
         "NewCaseForNewChild": new_case,
         "NewCaseForKnownChild": new_case_for_known_child,
         **_people_schemas(),
@@ -276,7 +288,7 @@ def _schemas() -> dict[str, Any]:
             "oneOf": [_ref(name) for name in events],
             "discriminator": {
                 "propertyName": "event",
-                "mapping": {e: f"#/components/schemas/Event_{e}" for e in EVENTS},
+                "mapping": {name.removeprefix("Event_"): f"#/components/schemas/{name}" for name in events},
             },
         },
         **events,
@@ -323,6 +335,51 @@ IDEMPOTENCY_KEY = {
     "description": "the same key from the same user within 24 hours answers with the first answer and changes "
                    "nothing again; the same key with another request is refused (422)",
 }
+
+
+def _schema(model: Any, title: str) -> dict[str, Any]:
+    """A pydantic body as JSON Schema, its nested models inlined (the document keeps one flat component list)."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    defs = schema.pop("$defs", {})
+    text = json.dumps(schema)
+    for name, definition in defs.items():
+        text = text.replace(json.dumps({"$ref": f"#/components/schemas/{name}"}), json.dumps(definition))
+    inlined = json.loads(text)
+    inlined["title"] = title
+    return inlined
+
+
+def _beside_the_case_events() -> dict[str, Any]:
+    """The disagreement-resolution and transfer steps, posted as events on the case but run beside it."""
+    found = {f"Event_{name}": _schema(model, name) for name, model in web_disputes.BODIES.items()}
+    found.update({f"Event_{name}": _schema(model, name) for name, model in web_transfers.BODIES.items()})
+    return found
+
+
+def _record(description: str) -> dict[str, Any]:
+    return {"type": "object", "description": description, "additionalProperties": True,
+            "properties": {"id": {"type": "integer"}, "deadlines": {"type": "array", "items": {"type": "object"}}}}
+
+
+def _beside_the_case_paths() -> dict[str, Any]:
+    def listing(name: str) -> dict[str, Any]:
+        return {"type": "object", "required": ["items", "total"],
+                "properties": {"items": {"type": "array", "items": _ref(name)}, "total": {"type": "integer"}}}
+
+    return {
+        "/cases/{case_id}/disputes": {"get": {
+            "summary": "The decisions disputed on a case: mediation, appeal, tribunal order, with their deadlines",
+            "operationId": "caseDisputes",
+            "parameters": [CASE_ID],
+            "responses": _responses("200", listing("Dispute"), "The disputes, oldest first", "403", "404"),
+        }},
+        "/cases/{case_id}/transfers": {"get": {
+            "summary": "The moves between authorities recorded on a case, with their deadlines",
+            "operationId": "caseTransfers",
+            "parameters": [CASE_ID],
+            "responses": _responses("200", listing("Transfer"), "The transfers, oldest first", "403", "404"),
+        }},
+    }
 
 
 def _every_post_takes_an_idempotency_key(paths: dict[str, Any]) -> None:
@@ -1041,7 +1098,7 @@ def document() -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": {**paths, **_people_paths(), **letter_paths, **_organisation_paths(), **communication_paths,
-                  **sen2_paths},
+                  **sen2_paths, **_beside_the_case_paths()},
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
                        "schemas": {**_schemas(), **letter_schemas, **communication_schemas,
                                    **sen2_schemas}},

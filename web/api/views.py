@@ -91,7 +91,12 @@ def _case_response(case_id: int, status: int = 200, as_of=None):
 @api.post("/cases")
 def create_case():
     authz.require(g.user, authz.CASE_WRITE_ROLES, "create cases")
-    request_body = bodies.read_new_request(parsing.json_body())
+    body = parsing.json_body()
+    if "transfer_in" in body:  # a plan taken on from another authority (web.api.transfers)
+        from web.api.transfers import create_transferred_case
+
+        return _case_response(create_transferred_case(body), 201)
+    request_body = bodies.read_new_request(body)
     if request_body.person_id is not None:  # a request for a child already known
         if request_body.child is not None:
             raise MalformedInput("Send either child (a new child's details) or person_id (a child already known), "
@@ -150,6 +155,15 @@ def post_event(case_id: int):
     body = parsing.json_body()
     with database().reading() as session:  # 404 before anything else for a case the user may not see
         authz.visible_case(session, g.user, case_id)
+    # Disagreement resolution and transfers run beside the case's workflow, each from its own module.
+    from web.api import disputes, transfers
+
+    if body.get("event") in disputes.EVENT_NAMES:
+        disputes.post_dispute_event(case_id, body)
+        return _case_response(case_id)
+    if body.get("event") in transfers.EVENT_NAMES:
+        transfers.post_transfer_event(case_id, body)
+        return _case_response(case_id)
     spec, on, version, fields = bodies.read_event(body)
     operations.fire_event(database(), case_id, spec.name, actor=g.user, on=on, expected_version=version, **fields)
     return _case_response(case_id)

@@ -14,6 +14,8 @@ from flask_login import current_user
 
 from casework.core import clock
 from casework.law import codes, rules
+from casework.law import disputes as disputes_law
+from casework.law import transfers as transfers_law
 from casework.law.events import EVENTS, OTHER_HISTORY, history_label
 from casework.models import ADVICE_TYPES
 from web import csp_nonce
@@ -67,6 +69,9 @@ CEASE_REASON_LABELS = codes.CEASE_REASON_LABELS
 EVENT_LABELS: dict[str, str] = {name: history_label(name) for name in ("request_received", "correction", *EVENTS,
                                                                      *OTHER_HISTORY)}
 EVENT_LABELS.update({"letter_issued": "Letter sent", "document_added": "Document added"})
+# Mediation, appeal and transfer steps run beside the case: their entries are not replayed, so not corrected.
+BESIDE_THE_CASE = frozenset({*disputes_law.DISPUTE_EVENTS, *transfers_law.TRANSFER_EVENTS})
+EVENT_LABELS.update({name: history_label(name) for name in BESIDE_THE_CASE})
 ROLE_LABELS = {"caseworker": "Caseworker", "adviser": "Adviser", "manager": "Manager", "admin": "Administrator"}
 
 
@@ -113,6 +118,9 @@ def status_tag(status: str | None, *, excused: bool = False) -> dict[str, Any]:
 
 def state_tag(state: str) -> dict[str, Any]:
     return {"text": STATE_LABELS.get(state, state), "classes": STATE_TAGS.get(state, "govuk-tag--grey")}
+
+
+ORDER_STEP_LABELS = disputes_law.STEP_LABELS
 
 
 def kind_label(kind: str) -> str:
@@ -176,6 +184,7 @@ def register_template_helpers(app: Flask) -> None:
     app.context_processor(_page_context)
     for name, helper in {
         "long_date": long_date, "date_time": date_time, "days_phrase": days_phrase, "kind_label": kind_label,
+        "order_step_label": lambda step: ORDER_STEP_LABELS.get(step, step),
         "state_label": lambda s: STATE_LABELS.get(s, s), "event_label": lambda e: EVENT_LABELS.get(e, e),
         "advice_type_label": lambda t: ADVICE_TYPE_LABELS.get(t, t),
         "document_kind_label": lambda k: codes.DOCUMENT_KIND_LABELS.get(k, k),
@@ -185,6 +194,7 @@ def register_template_helpers(app: Flask) -> None:
         "exception_label": lambda r: EXCEPTION_LABELS.get(r, r),
         "contact_channel_label": lambda c: codes.CONTACT_CHANNELS.get(c, c) if c else None,
         "communication_channel_label": lambda c: codes.COMMUNICATION_CHANNEL_LABELS.get(c, c),
+        "correctable": lambda event: event != "person_added" and event not in BESIDE_THE_CASE,
     }.items():
         app.add_template_filter(helper, name)
     app.add_template_global(status_tag)
