@@ -130,6 +130,20 @@ def flag_param(name: str) -> bool | None:
     return None if raw is None else raw == "true"
 
 
+SEARCH_LENGTH = 200
+
+
+def text_param(name: str, max_length: int = SEARCH_LENGTH) -> str | None:
+    """A free-text query parameter (a search): at most ``max_length`` characters, no control characters."""
+    raw = request.args.get(name)
+    if raw is None or not raw.strip():
+        return None
+    if len(raw) > max_length:
+        raise Invalid(f"{name} can be at most {max_length} characters.", code="too_long", field=name)
+    _check_text(name, raw)
+    return raw.strip()
+
+
 def page_params() -> tuple[int, int]:
     """(page, per_page) for a paged list: both whole numbers from 1.
 

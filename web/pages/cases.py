@@ -7,22 +7,20 @@ change) comes back from casework and is shown next to the field it is about.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import exists, func, or_, select
 from werkzeug.utils import secure_filename
 
 from casework import access as authz
 from casework import documents, letters, operations
 from casework.cases import casefile, replay
+from casework.cases import caseload as caseload_list
 from casework.core import clock
 from casework.core.errors import CaseworkError, Conflict, EventNotAllowed
-from casework.deadlines import status as deadline_status
 from casework.law.events import EVENTS
-from casework.models import Case, Deadline, Document, Letter, Person, User
+from casework.models import Case, Document, Letter, User
 from web import database, files, limits
 from web.pages import presenters as p
 from web.pages.access import section
@@ -40,6 +38,7 @@ from web.pages.forms import (
     error_list,
     event_values,
 )
+from web.pages.paging import pagination
 from workflows import ehcp
 
 bp = section("cases", authz.CASE_ROLES, "open cases", "/cases")
@@ -47,34 +46,14 @@ PER_PAGE = 25
 
 
 
-def _open_duty() -> Any:
-    return (Deadline.case_id == Case.id, Deadline.is_duty.is_(True), Deadline.met_on.is_(None),
-            Deadline.cancelled_on.is_(None))
-
-
-def _caseload_query(filters: CaseloadFilterForm, mine: bool):
-    """Cases matching the filters, soonest open deadline first (cases with none last)."""
-    db = database()
-    today = clock.today()
-    next_due = (select(func.min(Deadline.due_on)).where(*_open_duty()).correlate(Case).scalar_subquery()
-                .label("next_due"))
-    query = authz.cases_query(current_user).add_columns(next_due)
-    if mine:
-        query = query.where(Case.assigned_caseworker_id == current_user.id)
-    if filters.state.data in ehcp.STATES:
-        query = query.where(Case.state == filters.state.data)
-    if filters.due.data == "overdue":
-        query = query.where(exists().where(*_open_duty(), Deadline.due_on < today))
-    elif filters.due.data == "due_soon":
-        soon = deadline_status.status_sql(today, db.policy) == "due_soon"
-        query = query.where(exists().where(*_open_duty(), soon))
-    text = (filters.q.data or "").strip()
-    if text:
-        like = f"%{text.lower()}%"
-        full_name = func.lower(Person.given_name + " " + Person.family_name)
-        query = query.join(Person, Person.id == Case.person_id).where(
-            or_(func.lower(Case.reference).like(like), full_name.like(like), func.lower(Person.family_name).like(like)))
-    return query.order_by(next_due.is_(None), next_due, Case.received_on, Case.id)
+def _filters(filters: CaseloadFilterForm, mine: bool) -> caseload_list.CaseloadFilters:
+    return caseload_list.CaseloadFilters(
+        state=filters.state.data if filters.state.data in ehcp.STATES else None,
+        overdue=True if filters.due.data == "overdue" else None,
+        due_soon=filters.due.data == "due_soon",
+        q=filters.q.data,
+        assigned_to_id=current_user.id if mine else None,
+    )
 
 
 @bp.get("")
@@ -87,46 +66,16 @@ def caseload():
         page_error, page_number = "Page numbers are whole numbers from 1; the first page is shown.", 1
     db = database()
     today = clock.today()
-    query = _caseload_query(filters, mine)
     with db.reading() as session:
-        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-        pages = max(1, math.ceil(total / PER_PAGE))
-        page_number = min(page_number, pages)
-        rows = session.execute(query.limit(PER_PAGE).offset((page_number - 1) * PER_PAGE)).all()
-        items = []
-        for case, next_due in rows:
-            open_deadlines = [d for d in case.deadlines if d.is_open and d.is_duty]
-            nearest = min(open_deadlines, key=lambda d: (d.due_on, d.id), default=None)
-            items.append({
-                "case": case, "next_due": next_due,
-                "next_kind": nearest.kind if nearest else None,
-                "next_status": deadline_status.status(nearest, today, db.policy) if nearest else None,
-            })
-    html = render_template("cases/caseload.html", title="Cases", filters=filters, items=items, total=total,
-                           page=page_number, pages=pages, mine=mine, pagination=_pagination(page_number, pages),
+        found = caseload_list.caseload_page(session, current_user, _filters(filters, mine), page=page_number,
+                                       per_page=PER_PAGE, today=today, policy=db.policy)
+        items = [{"case": case, "next_due": case.next_due_on, "next_kind": case.next_due_kind,
+                  "next_status": caseload_list.next_status(case, today, db.policy)} for case in found.items]
+    html = render_template("cases/caseload.html", title="Cases", filters=filters, items=items, total=found.total,
+                           page=found.page, pages=found.pages, mine=mine,
+                           pagination=pagination("cases.caseload", found.page, found.pages),
                            errors=[{"text": page_error}] if page_error else [])
     return html, 422 if page_error else 200
-
-
-def _pagination(page: int, pages: int) -> dict[str, Any] | None:
-    if pages <= 1:
-        return None
-    args = {k: v for k, v in request.args.items() if k != "page"}
-
-    def link(number: int) -> str:
-        return url_for("cases.caseload", **args, page=number)
-
-    shown = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
-    items: list[dict[str, Any]] = []
-    for index, number in enumerate(shown):
-        if index and number - shown[index - 1] > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": link(number), "current": number == page})
-    return {
-        "items": items,
-        "previous": {"href": link(page - 1)} if page > 1 else None,
-        "next": {"href": link(page + 1)} if page < pages else None,
-    }
 
 
 @bp.route("/new", methods=["GET", "POST"])
