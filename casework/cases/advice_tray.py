@@ -62,7 +62,8 @@ def tray_page(session: Any, user: User, filters: TrayFilters, *, page: int, per_
     """One page of outstanding advice, soonest due first, and how many of all that match are overdue."""
     query = owed_query(user, filters, today)
     counted = query.with_only_columns(
-        func.count(), func.count().filter(AdviceRequest.owed_due_on < today)).order_by(None)
+        func.count(), func.count().filter(AdviceRequest.owed_due_on < today), maintain_column_froms=True
+    ).order_by(None)
     total, overdue = session.execute(counted).one()
     if clamp:
         page = min(page, max(1, -(-total // per_page)))

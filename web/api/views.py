@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
@@ -163,7 +163,7 @@ def list_advice_requests():
     page, per_page = parsing.page_params()
     db = database()
     with db.reading() as session:
-        total = session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
+        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
         found = [] if (page - 1) * per_page >= total else session.scalars(
             query.options(selectinload(AdviceRequest.case).selectinload(Case.deadlines))
             .order_by(AdviceRequest.received_on, AdviceRequest.id).limit(per_page).offset((page - 1) * per_page))

@@ -109,6 +109,17 @@ def _load_case(session, case_id: int) -> Case:
     return authz.visible_case(session, current_user, case_id)
 
 
+def _name_the_advice(history: list[dict[str, Any]], advice_requests: list[dict[str, Any]]) -> None:
+    """An entry about one advice request says which ("Health advice from Northbridge NHS Trust, asked on 2
+    October 2024"), so a case with several requests reads plainly."""
+    named = {a["id"]: f"{p.ADVICE_TYPE_LABELS.get(a['advice_type'], a['advice_type'])} advice from "
+                      f"{a['organisation']}, asked on {p.long_date(a['requested_on'])}" for a in advice_requests}
+    for entry in history:
+        advice_id = (entry.get("fields") or {}).get("advice_request_id")
+        if advice_id in named:
+            entry["about"] = named[advice_id]
+
+
 @bp.get("/<id:case_id>")
 def case(case_id: int):
     return _case_page(case_id, DocumentForm())
@@ -128,6 +139,7 @@ def _case_page(case_id: int, form: DocumentForm, form_errors: list[str] | None =
         case_documents = [documents.as_dict(x) for x in session.scalars(
             authz.documents_query(current_user).where(Document.case_id == case_id).order_by(Document.id))]
     events = [(event, EVENT_TITLES[event]) for event in data["allowed_events"]]
+    _name_the_advice(history, data["advice_requests"])
     return render_template("cases/case.html", title=f"{data['reference']}: {data['child']['given_name']} "
                            f"{data['child']['family_name']}", case=data, history=list(reversed(history)),
                            events=events, letters=case_letters, documents=case_documents, document_form=form,
