@@ -115,10 +115,16 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     return 0
 
 
+def _whole_number_from_one(raw: str) -> int:
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a whole number from 1")
+    return int(raw)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from casework.imports import demo
 
-    demo.load(open_database(), seed=args.seed)
+    demo.load(open_database(), seed=args.seed, cases=args.cases)
     return 0
 
 
@@ -185,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="load a demo caseload and demo users")
     demo.add_argument("--seed", type=int, default=2014)
+    demo.add_argument("--cases", type=_whole_number_from_one, default=None,
+                      help="how many cases to load (300 unless given)")
     demo.set_defaults(func=cmd_demo)
     return parser
 

@@ -492,8 +492,9 @@ def _record(db: Database, script: CaseScript, caseworker: User, adviser: User) -
         raise RuntimeError(f"Demo case {case.reference} ended in {case.state}, not {script.state}.")
 
 
-def load(db: Database, seed: int = 2014, *, out: Callable[[str], None] = print) -> None:
-    """Create the demo organisations, users and caseload, unless the demo users already exist."""
+def load(db: Database, seed: int = 2014, *, cases: int | None = None, out: Callable[[str], None] = print) -> None:
+    """Create the demo organisations, users and caseload (``cases`` of them, 300 unless given), unless the demo
+    users already exist."""
     existing = _existing_demo_users(db)
     if existing:
         out(f"The demo users already exist ({', '.join(existing)}), so the demo caseload is already loaded; "
@@ -504,7 +505,7 @@ def load(db: Database, seed: int = 2014, *, out: Callable[[str], None] = print) 
         organisations.add_organisation(db, name, kind, urn=urn, ukprn=ukprn)
     users = {u.role: accounts.create_user(db, u.username, u.role, organisation=u.organisation, email=u.email,
                                           password=u.password) for u in DEMO_USERS}
-    scripts = plan_caseload(seed)
+    scripts = plan_caseload(seed, cases=cases or DEMO_CASES)
     for script in scripts:
         _record(db, script, users["caseworker"], users["adviser"])
     states = Counter(s.state for s in scripts)
