@@ -115,3 +115,34 @@ def to_final_plan(db: Database, case_id: int, start: dt.date = D(2024, 9, 2)) ->
     ops.decide_to_issue(db, case_id, actor=None, on=start + dt.timedelta(weeks=12))
     ops.issue_draft(db, case_id, actor=None, on=start + dt.timedelta(weeks=14))
     return ops.issue_final(db, case_id, actor=None, on=start + dt.timedelta(weeks=18), named_setting="Oak School")
+
+
+def list_copies_out_of_step(session: Any) -> list[str]:
+    """Every case and advice request whose stored list copy (next deadline, advice due while owed) differs from
+    the value worked out afresh in SQL from the deadlines as they stand; empty when the ledger kept them right."""
+    from sqlalchemy import and_, func
+
+    from casework.models import AdviceRequest
+    from casework.models.subject import ADVICE_REQUEST
+
+    open_duty = and_(Deadline.case_id == Case.id, Deadline.met_on.is_(None), Deadline.cancelled_on.is_(None),
+                     Deadline.superseded_at.is_(None), Deadline.is_duty.is_(True))
+    soonest = select(func.min(Deadline.due_on)).where(open_duty).correlate(Case).scalar_subquery()
+    found: list[str] = []
+    for case_id, stored_on, stored_kind, due_on in session.execute(
+            select(Case.id, Case.next_due_on, Case.next_due_kind, soonest).order_by(Case.id)):
+        kind = session.scalar(select(func.min(Deadline.kind)).where(
+            Deadline.case_id == case_id, Deadline.met_on.is_(None), Deadline.cancelled_on.is_(None),
+            Deadline.superseded_at.is_(None), Deadline.is_duty.is_(True), Deadline.due_on == due_on))
+        if (stored_on, stored_kind) != (due_on, kind):
+            found.append(f"case {case_id}: stored {(stored_on, stored_kind)} != {(due_on, kind)}")
+    owed = (select(func.min(Deadline.due_on))
+            .where(Deadline.about(ADVICE_REQUEST, AdviceRequest.id), Deadline.cancelled_on.is_(None),
+                   Deadline.superseded_at.is_(None)).correlate(AdviceRequest).scalar_subquery())
+    for advice_id, stored, returned_on, voided_on, due_on in session.execute(
+            select(AdviceRequest.id, AdviceRequest.owed_due_on, AdviceRequest.returned_on, AdviceRequest.voided_on,
+                   owed).order_by(AdviceRequest.id)):
+        wanted = due_on if returned_on is None and voided_on is None else None
+        if stored != wanted:
+            found.append(f"advice request {advice_id}: stored {stored} != {wanted}")
+    return found

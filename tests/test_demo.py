@@ -28,7 +28,7 @@ from casework.models import (
 )
 from casework.reporting import timeliness as reports
 from tests.conftest import ENGINE
-from tests.support import postgres_database
+from tests.support import list_copies_out_of_step, postgres_database
 from workflows import ehcp
 
 TODAY = dt.date(2026, 3, 16)
@@ -222,3 +222,23 @@ def test_loading_again_adds_nothing(loaded):
         demo.load(db, seed=99, out=messages.append)
     assert _counts(db) == before
     assert "already exist" in messages[0]
+
+
+
+def test_the_demo_loads_the_number_of_cases_asked_for_once(database_url, monkeypatch):
+    import freezegun
+    from sqlalchemy import func, select
+
+    from casework.cli import main
+    from casework.core.db import Database
+    from casework.models import Case
+
+    monkeypatch.setenv("EHCP_DATABASE_URL", database_url)
+    with freezegun.freeze_time("2026-06-01"):
+        assert main(["demo", "--cases", "12", "--seed", "7"]) == 0
+        assert main(["demo", "--cases", "12", "--seed", "7"]) == 0  # run twice: nothing more
+    db = Database(database_url)
+    with db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Case)) == 12
+        assert list_copies_out_of_step(session) == []
+    db.dispose()

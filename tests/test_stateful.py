@@ -17,7 +17,7 @@ from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import CaseworkError, EventNotAllowed
 from casework.models import Alert, AuditEntry, Case, Deadline
-from tests.support import snapshot
+from tests.support import list_copies_out_of_step, snapshot
 from workflows import ehcp
 
 D = dt.date
@@ -137,6 +137,13 @@ def make_machine(url: str, settings_for_scan: dict):
             """Replaying the (corrected) history gives exactly the case, its advice, exceptions and deadlines."""
             with self.db.reading() as s:
                 assert replay.rebuilt_differences(s, self.case_id, self.db.policy) == []
+
+        @invariant()
+        def the_copies_lists_read_equal_the_deadlines(self) -> None:
+            """The next deadline the caseload sorts by, and each advice request's due date the trays sort by,
+            are what the deadlines say after every event and correction."""
+            with self.db.reading() as s:
+                assert list_copies_out_of_step(s) == []
 
         @invariant()
         def no_open_alert_stands_on_figures_a_correction_replaced(self) -> None:

@@ -31,7 +31,7 @@ from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import Conflict, EventNotAllowed, Invalid, MalformedInput, NotFound
 from casework.core.policy import Policy
-from casework.deadlines.ledger import Ledger, open_deadline
+from casework.deadlines.ledger import Ledger, open_deadline, settle_next_due
 from casework.law import codes, rules
 from casework.law.events import ASSESSMENT_KINDS, EVENTS, REQUEST_RECEIVED, EventField, EventSpec
 from casework.models import AdviceRequest, Case, ExceptionLimit, ExceptionRecord, User
@@ -209,6 +209,7 @@ def apply_event(step: Step) -> None:
         EFFECTS[spec.name](step)
     if ehcp.moves_case(spec.name):
         case.last_event_on = step.on
+    settle_next_due(case)  # an effect may have returned or cancelled advice without a deadline changing
 
 
 def _subject(step: Step) -> AdviceRequest | None:

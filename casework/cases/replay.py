@@ -32,7 +32,7 @@ from casework.core.db import Database
 from casework.core.errors import CaseworkError, Conflict, Invalid, MalformedInput, NotFound
 from casework.core.policy import Policy
 from casework.deadlines import justified
-from casework.deadlines.ledger import Ledger
+from casework.deadlines.ledger import Ledger, settle_next_due
 from casework.law.events import EVENTS, LONG_TEXT, REQUEST_RECEIVED, EventSpec, history_label
 from casework.models import AuditEntry, Case, Deadline, ExceptionLimit, ExceptionRecord, User
 from casework.models.subject import ADVICE_REQUEST, CASE
@@ -48,9 +48,9 @@ FOUND = {("request_advice", "organisation"): "organisation_id"}
 
 CASE_FACTS = ("state", "received_on", "requested_by", "primary_need", "last_event_on", "decision_to_assess_on",
               "draft_issued_on", "plan_issued_on", "named_setting", "review_meeting_on", "closed_on",
-              "closed_reason", "cease_reason")
+              "closed_reason", "cease_reason", "next_due_on", "next_due_kind")
 ADVICE_FACTS = ("advice_type", "organisation", "requested_on", "received_on", "returned_on", "returned_by_id",
-                "voided_on", "void_reason")
+                "voided_on", "void_reason", "owed_due_on")
 EXCEPTION_FACTS = ("reason", "starts_on", "ends_on", "subject_type", "subject_id", "evidence", "family_told_on",
                    "recorded_on", "withdrawn_on", "withdrawn_reason")
 DEADLINE_SHAPE = ("rule", "citation", "starts_on", "due_on", "is_duty")
@@ -266,6 +266,7 @@ def lay_over(session: Session, case: Case, shadow: Case) -> list[Deadline]:
                     cancelled_on=wanted.cancelled_on, is_duty=wanted.is_duty, subject=wanted.subject))
     session.flush()
     session.expire(case, ["deadlines"])
+    settle_next_due(case)  # from the rows as they now stand (superseded ones are out of the list)
     return touched
 
 

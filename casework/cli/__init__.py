@@ -187,6 +187,12 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     return 0
 
 
+def _whole_number_from_one(raw: str) -> int:
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a whole number from 1")
+    return int(raw)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Load the demo, then run the deadline scan once (without mail), so the manager signs in to alerts."""
     from casework.alerts import scan

@@ -1,8 +1,9 @@
 """The database handle: engine, sessions and the one-transaction-per-operation rule.
 
 SQLite is the embedded default and PostgreSQL the production engine; both must behave the same for
-concurrent changes. On SQLite every transaction begins IMMEDIATE, so two writers queue for the write lock
-instead of one failing half-way with "database is locked".
+concurrent changes. On SQLite a unit of work begins IMMEDIATE, so two writers queue for the write lock
+instead of one failing half-way with "database is locked"; a read session begins DEFERRED, so in WAL mode any
+number of readers run beside each other and beside the one writer, and a slow page never holds up the rest.
 """
 
 from __future__ import annotations
@@ -42,7 +43,12 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = connection.get_execution_options().get(READING, False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
+
+
+# The execution option that marks a read session's connection (SQLite begins it DEFERRED).
+READING = "ehcp_reading"
 
 
 class Database:
@@ -53,6 +59,8 @@ class Database:
         self.policy = policy or Policy()
         self.engine = make_engine(url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Reads take no write lock on SQLite; on PostgreSQL the option changes nothing.
+        self.read_sessions = sessionmaker(self.engine.execution_options(**{READING: True}), expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -66,8 +74,9 @@ class Database:
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for reads; nothing is committed, and what it loaded stays readable after it closes."""
-        with self.sessions() as session:
+        """A session for reads; nothing is committed, and what it loaded stays readable after it closes. On
+        SQLite it takes no write lock, so readers never queue behind each other or behind a writer."""
+        with self.read_sessions() as session:
             yield session
 
     def upgrade(self, revision: str = "head") -> None:

@@ -60,15 +60,18 @@ class Ledger:
              step: str | None = None) -> None:
         for deadline in open_deadlines(self.case, self._allowed("meet", kinds), subject, step):
             deadline.met_on = on or self.on
+        settle_next_due(self.case)
 
     def cancel(self, kinds: Iterable[str], *, subject: About = None, step: str | None = None) -> None:
         for deadline in open_deadlines(self.case, self._allowed("cancel", kinds), subject, step):
             deadline.cancelled_on = self.on
+        settle_next_due(self.case)
 
     def close_window(self, kind: str) -> None:
         """A family's window that has run its course is met on its last day."""
         for deadline in open_deadlines(self.case, self._allowed("close", [kind]), None):
             deadline.met_on = deadline.due_on
+        settle_next_due(self.case)
 
     def apply_declared(self, subject: About = None) -> None:
         """The meets and cancels every firing of this event makes, whatever its outcome."""
@@ -95,7 +98,42 @@ def open_deadline(case: Case, kind: str, trigger: dt.date, policy: Policy, *, ru
     # Added through the case's collection, which carries it into the case's session (or keeps it with a case
     # that is not stored, in a replay); setting deadline.case alone would not.
     case.deadlines.append(deadline)
+    settle_next_due(case)
     return deadline
+
+
+def next_due(deadlines: Iterable[Deadline]) -> Deadline | None:
+    """The deadline a list sorts a case by: its soonest open duty, the earlier kind by name on a tie (the same
+    rule ``next_due_sql`` checks the stored copy against)."""
+    return min((d for d in deadlines if d.is_open and d.is_duty and d.superseded_at is None),
+               key=lambda d: (d.due_on, d.kind), default=None)
+
+
+def owed_due_on(advice: AdviceRequest, deadlines: Iterable[Deadline]) -> dt.date | None:
+    """When advice still owed is due; None once it is returned or cancelled or the case's path has closed its
+    deadline (the rule of ``casework.deadlines.status.advice_owed``)."""
+    if advice.returned_on is not None or advice.voided_on is not None:
+        return None
+    subject = Subject.advice_request(advice.id)
+    return min((d.due_on for d in deadlines
+                if d.subject == subject and d.cancelled_on is None and d.superseded_at is None), default=None)
+
+
+def settle_next_due(case: Case) -> None:
+    """Keep the copies lists sort and filter on (the case's next deadline, each advice request's due date while
+    it is owed) equal to the deadlines, in the same unit of work as the change: called after every change the
+    ledger, an event or a correction makes."""
+    deadlines = list(case.deadlines)
+    soonest = next_due(deadlines)
+    due_on, kind = (soonest.due_on, soonest.kind) if soonest is not None else (None, None)
+    if (case.next_due_on, case.next_due_kind) != (due_on, kind):
+        case.next_due_on, case.next_due_kind = due_on, kind
+    for advice in case.advice_requests:
+        if advice.id is None:  # not yet flushed: its deadline is opened (and this runs again) once it has an id
+            continue
+        owed = owed_due_on(advice, deadlines)
+        if advice.owed_due_on != owed:
+            advice.owed_due_on = owed
 
 
 def open_deadlines(case: Case, kinds: Iterable[str], subject: About = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.law import codes
@@ -20,6 +20,11 @@ ADVICE_TYPES = codes.ADVICE_TYPES
 
 class AdviceRequest(Base):
     __tablename__ = "advice_requests"
+    __table_args__ = (
+        # The adviser's tray and the caseworker's advice page: what is owed, soonest first, one page at a time.
+        Index("ix_advice_requests_owed", "owed_due_on", "id"),
+        Index("ix_advice_requests_organisation_owed", "organisation_id", "owed_due_on", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -34,6 +39,9 @@ class AdviceRequest(Base):
     voided_on: Mapped[dt.date | None]
     void_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = created_at_column()
+    # While the advice is still owed, the day it is due; empty once it is returned or cancelled, or the case's
+    # path has closed its deadline. Kept by the deadline ledger with the event that changes it.
+    owed_due_on: Mapped[dt.date | None]
 
     case: Mapped[Case] = relationship(back_populates="advice_requests")
     organisation: Mapped[Organisation] = relationship(lazy="joined")

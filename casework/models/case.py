@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.law import codes
@@ -24,6 +24,18 @@ REQUESTERS = codes.REQUESTERS
 
 class Case(Base):
     __tablename__ = "cases"
+    __table_args__ = (
+        # The caseload walks these in order: soonest next deadline first, cases with none last (PostgreSQL
+        # sorts NULL last by default; SQLite reads the NULLs from the same index), one page at a time.
+        Index("ix_cases_next_due", "next_due_on", "id"),
+        Index("ix_cases_state_next_due", "state", "next_due_on", "id"),
+        # SQLite sorts NULL first, so there the caseload's order (none last) has indexes of its own on
+        # (next_due_on IS NULL, next_due_on, id), with and without state first: made by migration 0012 only,
+        # as SQLite cannot report an index on an expression for the schema comparison.
+        # The caseload's search by any part of a reference: a trigram index on PostgreSQL (migration 0012).
+        Index("ix_cases_reference_trgm", text("lower(reference) gin_trgm_ops"),
+              postgresql_using="gin").ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
@@ -49,6 +61,11 @@ class Case(Base):
     closed_on: Mapped[dt.date | None]
     closed_reason: Mapped[str | None] = mapped_column(Text)
     cease_reason: Mapped[int | None]
+
+    # The soonest open duty deadline on the case, kept by the deadline ledger in the transaction of the event
+    # that changes it (and by a correction's replay), so a list sorts and filters on the case row alone.
+    next_due_on: Mapped[dt.date | None]
+    next_due_kind: Mapped[str | None] = mapped_column(String(30))
 
     created_at: Mapped[dt.datetime] = created_at_column()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, orm
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, orm, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.models.base import Base, created_at_column
@@ -31,6 +31,9 @@ class Person(Base):
         CheckConstraint(_ONE_SETTING, name="one_current_setting"),
         # A list of people, family name first, is a LIMIT over this index rather than a sort of everyone.
         Index("ix_people_family_name_given_name", "family_name", "given_name", "id"),
+        # The caseload's search by any part of the child's name: a trigram index on PostgreSQL (migration 0012).
+        Index("ix_people_full_name_trgm", text("lower(given_name || ' ' || family_name) gin_trgm_ops"),
+              postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -191,6 +191,20 @@ class Story:
         for row in self.open_rows(kinds):
             row["cancelled_on"] = on
 
+    def settle(self) -> None:
+        """The copies lists read, as the deadline ledger keeps them: the case's soonest open duty deadline
+        (the earlier kind by name on a tie) and each advice request's due date while it is owed."""
+        duties = [d for d in self.deadlines if d["is_duty"] and d["met_on"] is None and d["cancelled_on"] is None]
+        soonest = min(duties, key=lambda d: (d["due_on"], d["kind"]), default=None)
+        self.case["next_due_on"] = soonest["due_on"] if soonest else None
+        self.case["next_due_kind"] = soonest["kind"] if soonest else None
+        for advice in self.advice:
+            owed = [d["due_on"] for d in self.deadlines
+                    if (d["subject_type"], d["subject_id"]) == ("advice_request", advice["id"])
+                    and d["cancelled_on"] is None]
+            still_owed = advice.get("returned_on") is None and advice.get("voided_on") is None
+            advice["owed_due_on"] = min(owed) if owed and still_owed else None
+
     def event(self, name: str, on: dt.date, to: str | None = None, **fields: Any) -> None:
         """The state move, version bump and audit entry every operation makes."""
         before = self.state
@@ -442,6 +456,8 @@ def load_caseload(db: Database, cases: int, today: dt.date, seed: int, keep: int
         batch = min(CHUNK_CASES, cases - done)
         tick = time.perf_counter()
         stories = [caseload.story() for _ in range(batch)]
+        for story in stories:
+            story.settle()
         rows = [
             (Person, [s.person for s in stories]),
             (Case, [s.case for s in stories]),

@@ -913,16 +913,21 @@ def document() -> dict[str, Any]:
         "type": "object",
         "properties": {
             "items": {"type": "array", "items": _ref("CaseSummary")},
-            "total": {"type": "integer"},
+            "total": {"type": "integer", "description": "how many cases match, on every page"},
             "page": {"type": "integer"},
             "per_page": {"type": "integer"},
         },
-        "required": ["items", "total"],
+        "required": ["items", "total", "page", "per_page"],
     }
     advice_list = {
         "type": "object",
-        "properties": {"items": {"type": "array", "items": _ref("AdviceRequest")}, "total": {"type": "integer"}},
-        "required": ["items", "total"],
+        "properties": {
+            "items": {"type": "array", "items": _ref("AdviceRequest")},
+            "total": {"type": "integer", "description": "how many match, on every page"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+        },
+        "required": ["items", "total", "page", "per_page"],
     }
     alert_list = {
         "type": "object",
@@ -951,6 +956,8 @@ def document() -> dict[str, Any]:
                     _flag("due_soon", "only cases with (true) or without (false) a deadline due soon"),
                     _param("assigned_to", "query", {"type": "string", "maxLength": 100},
                            "only the cases allocated to this username, or none for those not yet allocated"),
+                    _param("q", "query", {"type": "string", "maxLength": parsing.SEARCH_LENGTH},
+                           "part of the case reference or of the child's name, in any case"),
                     *_paging("cases"),
                 ],
                 "responses": _responses("200", page, "A page of case summaries", "400", "403", "422"),
@@ -1027,10 +1034,12 @@ def document() -> dict[str, Any]:
                         "status",
                         "query",
                         {"type": "string", "enum": ["outstanding", "returned", "all"]},
-                        "filter by whether advice has been returned",
-                    )
+                        "filter by whether advice has been returned (outstanding never includes a cancelled "
+                        "request, nor one whose case no longer needs it)",
+                    ),
+                    *_paging("advice requests"),
                 ],
-                "responses": _responses("200", advice_list, "Advice requests", "400", "403"),
+                "responses": _responses("200", advice_list, "A page of advice requests", "400", "403", "422"),
             }
         },
         "/advice-requests/{advice_request_id}/return": {

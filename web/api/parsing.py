@@ -124,7 +124,7 @@ def choice_param(name: str, choices: Sequence[str], default: str | None = None) 
     return raw
 
 
-def text_param(name: str, raw: str, max_length: int = 100) -> str:
+def short_text_param(name: str, raw: str, max_length: int = 100) -> str:
     """A short text query parameter (a username): no control characters, no longer than its limit."""
     if len(raw) > max_length:
         raise Invalid(f"{name} must be {max_length} characters or fewer.", code="too_long", field=name)
@@ -136,6 +136,20 @@ def flag_param(name: str) -> bool | None:
     """A true/false query parameter; None when absent, so a list can be filtered either way or not at all."""
     raw = choice_param(name, ("true", "false"))
     return None if raw is None else raw == "true"
+
+
+SEARCH_LENGTH = 200
+
+
+def text_param(name: str, max_length: int = SEARCH_LENGTH) -> str | None:
+    """A free-text query parameter (a search): at most ``max_length`` characters, no control characters."""
+    raw = request.args.get(name)
+    if raw is None or not raw.strip():
+        return None
+    if len(raw) > max_length:
+        raise Invalid(f"{name} can be at most {max_length} characters.", code="too_long", field=name)
+    _check_text(name, raw)
+    return raw.strip()
 
 
 def page_params() -> tuple[int, int]:

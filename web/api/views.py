@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
 from casework import access as authz
@@ -15,8 +16,7 @@ from casework import accounts, operations
 from casework.cases import casefile, caseload, replay
 from casework.core import clock
 from casework.core.errors import CaseworkError, MalformedInput, Unauthenticated
-from casework.deadlines import status as deadline_status
-from casework.models import AdviceRequest, Case, Deadline
+from casework.models import AdviceRequest, Case
 from web import database, unavailable
 from web.api import bodies, parsing
 from web.security import access_hook
@@ -120,28 +120,25 @@ def create_case():
 
 @api.get("/cases")
 def list_cases():
-    query = authz.cases_query(g.user)
-    if request.args.get("state"):  # an empty state means any, as a blank form field would send it
-        query = query.where(Case.state == parsing.choice_param("state", ehcp.STATES))
-    overdue = parsing.flag_param("overdue")
-    if overdue is not None:
-        late = exists().where(Deadline.case_id == Case.id, Deadline.is_duty.is_(True), Deadline.met_on.is_(None),
-                              Deadline.cancelled_on.is_(None), Deadline.due_on < clock.today())
-        query = query.where(late if overdue else ~late)
+    extra = []
     due_soon = parsing.flag_param("due_soon")
-    if due_soon is not None:
-        soon = caseload.due_soon_on(clock.today(), database().policy)
-        query = query.where(soon if due_soon else ~soon)
+    if due_soon is False:
+        extra.append(~caseload.due_soon_on(clock.today(), database().policy))
     officer = request.args.get("assigned_to")
     if officer:  # a username, or none for the cases waiting for a caseworker
-        query = caseload.assigned_to(query, parsing.text_param("assigned_to", officer))
+        extra.append(caseload.assigned_to_condition(parsing.short_text_param("assigned_to", officer)))
+    filters = caseload.CaseloadFilters(
+        # an empty state means any, as a blank form field would send it
+        state=parsing.choice_param("state", ehcp.STATES) if request.args.get("state") else None,
+        overdue=parsing.flag_param("overdue"), due_soon=due_soon is True,
+        q=parsing.text_param("q"), extra=tuple(extra))
     page, per_page = parsing.page_params()
-    with database().reading() as session:
-        total = session.scalar(select(func.count()).select_from(query.subquery()))
-        cases = session.scalars(query.order_by(Case.received_on.desc(), Case.id.desc())
-                                .limit(per_page).offset((page - 1) * per_page))
-        items = [casefile.case_summary(c) for c in cases]
-    return jsonify({"items": items, "total": total, "page": page, "per_page": per_page})
+    db = database()
+    with db.reading() as session:
+        found = caseload.caseload_page(session, g.user, filters, page=page, per_page=per_page,
+                                       today=clock.today(), policy=db.policy, order="newest", clamp=False)
+        items = [casefile.case_summary(c) for c in found.items]
+    return jsonify({"items": items, "total": found.total, "page": found.page, "per_page": per_page})
 
 
 @api.get("/cases/<id:case_id>")
@@ -181,17 +178,22 @@ ADVICE_STATUS_FILTERS = ("outstanding", "returned", "all")
 
 @api.get("/advice-requests")
 def list_advice_requests():
+    """Paged like /cases: a count and one page of requests with their cases' deadlines, in a few statements."""
     status = parsing.choice_param("status", ADVICE_STATUS_FILTERS, default="all")
     query = authz.advice_requests_query(g.user)
     if status == "outstanding":  # never a cancelled request, nor one the case's path has closed
-        query = query.where(deadline_status.advice_owed())
+        query = query.where(AdviceRequest.owed_due_on.is_not(None))
     elif status == "returned":
         query = query.where(AdviceRequest.returned_on.is_not(None))
+    page, per_page = parsing.page_params()
     db = database()
     with db.reading() as session:
-        items = [casefile.advice_dict(a, clock.today(), db.policy)
-                 for a in session.scalars(query.order_by(AdviceRequest.received_on, AdviceRequest.id))]
-    return jsonify({"items": items, "total": len(items)})
+        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+        found = [] if (page - 1) * per_page >= total else session.scalars(
+            query.options(selectinload(AdviceRequest.case).selectinload(Case.deadlines))
+            .order_by(AdviceRequest.received_on, AdviceRequest.id).limit(per_page).offset((page - 1) * per_page))
+        items = [casefile.advice_dict(a, clock.today(), db.policy) for a in found]
+    return jsonify({"items": items, "total": total, "page": page, "per_page": per_page})
 
 
 @api.post("/advice-requests/<id:advice_request_id>/return")

@@ -6,21 +6,22 @@ of another organisation answers 404 exactly like one that does not exist.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from casework import access as authz
 from casework import documents, operations
-from casework.cases import casefile
+from casework.cases import advice_tray, casefile
 from casework.core import clock
 from casework.core.errors import CaseworkError
-from casework.deadlines import status as deadline_status
 from casework.documents import checks
 from casework.models import AdviceRequest
 from web import database, files, limits
 from web.pages.access import section
-from web.pages.forms import ReturnAdviceForm, attach_error, error_list
+from web.pages.directory import organisation_choices
+from web.pages.forms import AdviceFilterForm, ReturnAdviceForm, attach_error, choice, error_list
+from web.pages.paging import pagination
 from web.pages.presenters import ADVICE_TYPE_LABELS, long_date
 
 bp = section("advice", authz.ADVICE_ROLES, "see advice requests", "/advice")
@@ -32,17 +33,39 @@ def _with_child(advice: AdviceRequest, row: dict) -> dict:
     return {**row, "child_name": advice.case.child_name, "child_date_of_birth": advice.case.person.date_of_birth}
 
 
+PER_PAGE = 25
+
+
+def _filters(form: AdviceFilterForm) -> advice_tray.TrayFilters:
+    organisation = limits.whole_number(form.organisation.data or "")
+    return advice_tray.TrayFilters(
+        advice_type=form.advice_type.data if form.advice_type.data in ADVICE_TYPE_LABELS else None,
+        organisation_id=organisation if current_user.role != "adviser" else None,
+        overdue={"overdue": True, "not_overdue": False}.get(form.due.data or ""),
+        q=form.q.data,
+    )
+
+
 @bp.get("")
 def tray():
+    """Only what is still owed, soonest due first, one page at a time."""
+    form = AdviceFilterForm(request.args, meta={"csrf": False})
+    if current_user.role != "adviser":
+        form.organisation.choices = [choice("", "Any organisation"), *organisation_choices()]
+    page_number = limits.whole_number(request.args.get("page", "1"))
+    page_error = None
+    if page_number is None or not 1 <= page_number <= limits.MAX_PAGE:
+        page_error, page_number = "Page numbers are whole numbers from 1; the first page is shown.", 1
     db = database()
-    today = clock.today()
-    query = authz.advice_requests_query(current_user).where(deadline_status.advice_owed())
     with db.reading() as session:
-        items = [_with_child(a, casefile.advice_dict(a, today, db.policy))
-                 for a in session.scalars(query.order_by(AdviceRequest.received_on, AdviceRequest.id))]
-    items.sort(key=lambda item: (item["due_on"] or "9999", item["id"]))
-    overdue = sum(1 for item in items if item["status"] == "overdue")
-    return render_template("advice/tray.html", title="Advice requests", items=items, overdue=overdue)
+        found, overdue = advice_tray.tray_page(session, current_user, _filters(form), page=page_number,
+                                               per_page=PER_PAGE, today=clock.today(), policy=db.policy)
+    filtered = any(request.args.get(name) for name in ("q", "advice_type", "organisation", "due"))
+    html = render_template("advice/tray.html", title="Advice requests", items=found.items, total=found.total,
+                           overdue=overdue, page=found.page, pages=found.pages, filters=form, filtered=filtered,
+                           pagination=pagination("advice.tray", found.page, found.pages),
+                           errors=[{"text": page_error}] if page_error else [])
+    return html, 422 if page_error else 200
 
 
 def _load(advice_request_id: int) -> dict:

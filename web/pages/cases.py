@@ -8,12 +8,11 @@ change) comes back from casework and is shown next to the field it is about.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists
 from werkzeug.utils import secure_filename
 
 from casework import access as authz
@@ -48,46 +47,39 @@ from web.pages.forms import (
     event_field,
     event_values,
 )
+from web.pages.paging import pagination
 from workflows import ehcp
 
 bp = section("cases", authz.CASE_ROLES, "open cases", "/cases")
 PER_PAGE = 25
 
 
+def _late(today: dt.date, excused: bool) -> Any:
+    """A duty already late on the case, with (excused) or without an exception that applies: the case's next
+    deadline has passed (the indexed copy) and such a duty exists."""
+    condition = deadline_status.excused_sql(today)
+    return exists().where(Deadline.case_id == Case.id, Deadline.is_duty.is_(True), Deadline.met_on.is_(None),
+                          Deadline.cancelled_on.is_(None), Deadline.superseded_at.is_(None), Deadline.due_on < today,
+                          condition if excused else ~condition)
 
-def _open_duty() -> Any:
-    return (Deadline.case_id == Case.id, Deadline.is_duty.is_(True), Deadline.met_on.is_(None),
-            Deadline.cancelled_on.is_(None))
 
-
-def _caseload_query(filters: CaseloadFilterForm, view: str, officer: str | None):
-    """Cases matching the filters, soonest open deadline first (cases with none last)."""
-    db = database()
-    today = clock.today()
-    next_due = (select(func.min(Deadline.due_on)).where(*_open_duty()).correlate(Case).scalar_subquery()
-                .label("next_due"))
-    query = authz.cases_query(current_user).add_columns(next_due)
-    query = caseload_lists.in_view(query, view, current_user)
+def _filters(filters: CaseloadFilterForm, view: str, officer: str | None,
+             today: dt.date) -> caseload_lists.CaseloadFilters:
+    extra = [*caseload_lists.view_conditions(view, current_user)]
     if officer:
-        query = caseload_lists.assigned_to(query, officer)
-    if filters.state.data in ehcp.STATES:
-        query = query.where(Case.state == filters.state.data)
-    if filters.due.data == "overdue":  # late with no exception that applies: a breach to chase
-        query = query.where(exists().where(*_open_duty(), Deadline.due_on < today,
-                                           ~deadline_status.excused_sql(today)))
-    elif filters.due.data == "excused":  # late, but an exception applies: owed as soon as practicable
-        query = query.where(exists().where(*_open_duty(), Deadline.due_on < today,
-                                           deadline_status.excused_sql(today)))
-    elif filters.due.data == "due_soon":
-        soon = deadline_status.status_sql(today, db.policy) == "due_soon"
-        query = query.where(exists().where(*_open_duty(), soon))
-    text = (filters.q.data or "").strip()
-    if text:
-        like = f"%{text.lower()}%"
-        full_name = func.lower(Person.given_name + " " + Person.family_name)
-        query = query.join(Person, Person.id == Case.person_id).where(
-            or_(func.lower(Case.reference).like(like), full_name.like(like), func.lower(Person.family_name).like(like)))
-    return query.order_by(next_due.is_(None), next_due, Case.received_on, Case.id)
+        extra.append(caseload_lists.assigned_to_condition(officer))
+    due = filters.due.data
+    if due == "overdue":  # late with no exception that applies: a breach to chase
+        extra.append(_late(today, excused=False))
+    elif due == "excused":  # late, but an exception applies: owed as soon as practicable
+        extra.append(_late(today, excused=True))
+    return caseload_lists.CaseloadFilters(
+        state=filters.state.data if filters.state.data in ehcp.STATES else None,
+        overdue=True if due in ("overdue", "excused") else None,
+        due_soon=due == "due_soon",
+        q=filters.q.data,
+        extra=tuple(extra),
+    )
 
 
 def _view() -> str:
@@ -109,48 +101,18 @@ def caseload(errors: list[dict[str, str]] | None = None, chosen: tuple[list[str]
         page_error, page_number = "Page numbers are whole numbers from 1; the first page is shown.", 1
     db = database()
     today = clock.today()
-    query = _caseload_query(filters, view, officer)
     with db.reading() as session:
-        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-        pages = max(1, math.ceil(total / PER_PAGE))
-        page_number = min(page_number, pages)
-        rows = session.execute(query.limit(PER_PAGE).offset((page_number - 1) * PER_PAGE)).all()
-        items = []
-        for case, next_due in rows:
-            open_deadlines = [d for d in case.deadlines if d.is_open and d.is_duty]
-            nearest = min(open_deadlines, key=lambda d: (d.due_on, d.id), default=None)
-            items.append({
-                "case": case, "next_due": next_due,
-                "next_kind": nearest.kind if nearest else None,
-                "next_status": deadline_status.status(nearest, today, db.policy) if nearest else None,
-            })
+        found = caseload_lists.caseload_page(session, current_user, _filters(filters, view, officer, today),
+                                             page=page_number, per_page=PER_PAGE, today=today, policy=db.policy)
+        items = [{"case": case, "next_due": case.next_due_on, "next_kind": case.next_due_kind,
+                  "next_status": caseload_lists.next_status(case, today, db.policy)} for case in found.items]
     errors = list(errors or []) + ([{"text": page_error}] if page_error else [])
-    html = render_template("cases/caseload.html", title="Cases", filters=filters, items=items, total=total,
-                           page=page_number, pages=pages, view=view, views=caseload_lists.VIEW_LABELS,
-                           officer=officer, pagination=_pagination(page_number, pages), errors=errors,
-                           officers=caseworker_choices(), chosen_ids=chosen[0], chosen_officer=chosen[1])
+    html = render_template("cases/caseload.html", title="Cases", filters=filters, items=items, total=found.total,
+                           page=found.page, pages=found.pages, view=view, views=caseload_lists.VIEW_LABELS,
+                           officer=officer, pagination=pagination("cases.caseload", found.page, found.pages),
+                           errors=errors, officers=caseworker_choices(), chosen_ids=chosen[0],
+                           chosen_officer=chosen[1])
     return html, 422 if errors else 200
-
-
-def _pagination(page: int, pages: int) -> dict[str, Any] | None:
-    if pages <= 1:
-        return None
-    args = {k: v for k, v in request.args.items() if k != "page"}
-
-    def link(number: int) -> str:
-        return url_for("cases.caseload", **args, page=number)
-
-    shown = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
-    items: list[dict[str, Any]] = []
-    for index, number in enumerate(shown):
-        if index and number - shown[index - 1] > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": link(number), "current": number == page})
-    return {
-        "items": items,
-        "previous": {"href": link(page - 1)} if page > 1 else None,
-        "next": {"href": link(page + 1)} if page < pages else None,
-    }
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -192,6 +154,17 @@ def _load_case(session, case_id: int) -> Case:
     return authz.visible_case(session, current_user, case_id)
 
 
+def _name_the_advice(history: list[dict[str, Any]], advice_requests: list[dict[str, Any]]) -> None:
+    """An entry about one advice request says which ("Health advice from Northbridge NHS Trust, asked on 2
+    October 2024"), so a case with several requests reads plainly."""
+    named = {a["id"]: f"{p.ADVICE_TYPE_LABELS.get(a['advice_type'], a['advice_type'])} advice from "
+                      f"{a['organisation']}, asked on {p.long_date(a['requested_on'])}" for a in advice_requests}
+    for entry in history:
+        advice_id = (entry.get("fields") or {}).get("advice_request_id")
+        if advice_id in named:
+            entry["about"] = named[advice_id]
+
+
 @bp.get("/<id:case_id>")
 def case(case_id: int):
     return _case_page(case_id, DocumentForm())
@@ -214,6 +187,7 @@ def _case_page(case_id: int, form: DocumentForm, form_errors: list[str] | None =
         family = family_record(session, person)
         person_history = profile.history(session, person.id)
         communications = operations.communications(session, case_id)
+    _name_the_advice(history, data["advice_requests"])
     shown = request.args.get("show")
     shown = shown if shown in timeline.KINDS else None
     contacts = {c["id"]: c["name"] for c in family["contacts"]}

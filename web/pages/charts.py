@@ -5,10 +5,14 @@ web server's threads.
 
 Each chart is shown with alternative text and the same figures as a table, so nothing is known only from a
 picture. Colours are GOV.UK's blue with dark text, which meet the contrast WCAG asks of graphics.
+
+A chart is drawn once for each set of figures and kept (keyed on the figures themselves, so a change to any
+case that moves a figure draws it afresh, and nothing else does): matplotlib takes far longer than the query.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 
@@ -32,8 +36,21 @@ def _svg(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
+CHARTS_KEPT = 64
+
+
 def monthly_rate(months: Sequence[str], rates: Sequence[float | None], year: int) -> bytes:
     """Percentage of new plans issued within 20 weeks, month by month; months with no plans show no bar."""
+    return _monthly_rate(tuple(months), tuple(rates), year)
+
+
+def open_by_stage(stages: Sequence[str], counts: Sequence[int]) -> bytes:
+    """Open cases at each stage of the workflow, in workflow order."""
+    return _open_by_stage(tuple(stages), tuple(counts))
+
+
+@functools.lru_cache(maxsize=CHARTS_KEPT)
+def _monthly_rate(months: tuple[str, ...], rates: tuple[float | None, ...], year: int) -> bytes:
     figure = Figure(figsize=(8, 3.6))
     axes = figure.subplots()
     labels = [m[-2:] for m in months]
@@ -50,8 +67,8 @@ def monthly_rate(months: Sequence[str], rates: Sequence[float | None], year: int
     return _svg(figure)
 
 
-def open_by_stage(stages: Sequence[str], counts: Sequence[int]) -> bytes:
-    """Open cases at each stage of the workflow, in workflow order."""
+@functools.lru_cache(maxsize=CHARTS_KEPT)
+def _open_by_stage(stages: tuple[str, ...], counts: tuple[int, ...]) -> bytes:
     figure = Figure(figsize=(8, 0.5 * max(3, len(stages)) + 0.8))
     axes = figure.subplots()
     positions = list(range(len(stages)))[::-1]

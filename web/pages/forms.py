@@ -216,6 +216,18 @@ class CaseloadFilterForm(PageForm):
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
 
 
+class AdviceFilterForm(PageForm):
+    """The advice list's search and filters, read from the query string (a GET form needs no CSRF token)."""
+
+    q = StringField("Case reference or child's name", widget=GovTextInput())
+    advice_type = SelectField("Type of advice", widget=GovSelect(), validate_choice=False,
+                              choices=_choices(p.ADVICE_TYPE_LABELS, p.ADVICE_TYPE_LABELS, blank="Any type"))
+    organisation = SelectField("Asked of", widget=GovSelect(), validate_choice=False, choices=[])
+    due = SelectField("Due", widget=GovSelect(), validate_choice=False,
+                      choices=[choice("", "Any"), choice("overdue", "Overdue"), choice("not_overdue", "Not yet due")])
+    submit = SubmitField("Apply filters", widget=GovSubmitInput())
+
+
 # --------------------------------------------------------------------------------------------------- events
 
 class EventForm(PageForm):

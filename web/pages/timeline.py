@@ -141,6 +141,8 @@ def build(history: list[dict[str, Any]], person_history: list[dict[str, Any]], c
                              f"{p.long_date(fields.get('starts_on'))} to {p.long_date(fields.get('ends_on'))}"]
         elif event == "document_added":
             item["lines"] = [f"{fields.get('filename')} ({codes.DOCUMENT_KIND_LABELS.get(fields.get('kind'), '')})"]
+        if h.get("about"):  # which advice request the entry is about
+            item["about"] = h["about"]
         if h.get("corrected"):
             now = h["now_reads"]
             item["now_reads"] = p.long_date(now["on"])
