@@ -35,6 +35,7 @@ CONTRACT = {  # event -> states it may fire from (contract.md)
     "cease_plan": {"plan_maintained"},
     "withdraw": {"request_received", "assessment", "drafting", "draft_issued"},
     "record_contact": set(ehcp.STATES),  # the communication log: any state, a closed case too
+    "assign_caseworker": set(ehcp.STATES),  # allocation: whoever holds the case answers for it, closed or not
 }
 
 
@@ -49,15 +50,16 @@ def test_allowed_events_per_state_match_the_contract():
         assert set(ehcp.allowed_events(state)) == expected, state
 
 
-def test_terminal_states_allow_only_advice_still_owed_and_the_log():
+def test_terminal_states_allow_only_advice_still_owed_the_log_and_allocation():
     for state in ("refused_to_assess", "not_issued", "ceased", "withdrawn"):
-        assert ehcp.allowed_events(state) == ["record_advice", "void_advice_request", "record_contact"]
+        assert ehcp.allowed_events(state) == ["record_advice", "void_advice_request", "record_contact",
+                                              "assign_caseworker"]
 
 
-def test_a_closed_case_with_no_advice_owed_allows_only_the_log(db, new_case):
+def test_a_closed_case_with_no_advice_owed_allows_only_the_log_and_allocation(db, new_case):
     case = new_case(D(2024, 9, 2))
     case = ops.withdraw(db, case.id, actor=None, on=D(2024, 9, 10), reason="Family moved away")
-    assert ops.allowed_events(case) == ["record_contact"]
+    assert ops.allowed_events(case) == ["record_contact", "assign_caseworker"]
 
 
 def test_review_outcome_chooses_the_destination():

@@ -70,15 +70,16 @@ def test_every_form_post_without_a_csrf_token_is_refused(app, browser_for, a_cas
                      if "POST" in (rule.methods or set()) and not rule.rule.startswith("/api/")})
     assert {"/sign-in", "/sign-out", "/cases/new", "/cases/<id:case_id>/events/<event>",
             "/advice/<id:advice_request_id>/return", "/admin/users/new"} <= set(routes)
-    caseworker, admin = browser_for("caseworker"), browser_for("admin")
+    caseworker, admin, manager = browser_for("caseworker"), browser_for("admin"), browser_for("manager")
     with db.reading() as session:
         before = (session.scalar(select(func.count(AuditEntry.id))), session.scalar(select(func.count(User.id))))
     for route in routes:
         path = (route.replace("<id:case_id>", str(a_case["case"])).replace("<event>", "agree_to_assess")
                 .replace("<id:advice_request_id>", str(a_case["advice"])).replace("<id:entry_id>", "1")
                 .replace("<id:organisation_id>", "1").replace("<id:user_id>", str(caseworker.user.id))
-                .replace("<id:token_id>", "1").replace("<key>", "no-such-link").replace("<id:contact_id>", "1"))
-        who = admin if route.startswith("/admin") else caseworker
+                .replace("<id:token_id>", "1").replace("<key>", "no-such-link").replace("<id:contact_id>", "1")
+                .replace("<id:alert_id>", "1"))
+        who = admin if route.startswith("/admin") else manager if route.startswith("/dashboard") else caseworker
         answer = who.client.post(path, data={"on": ["1", "10", "2024"], "username": "intruder", "role": "admin",
                                              "password": "long-enough-password"})
         assert answer.status_code == 400, f"POST {path} without a token answered {answer.status_code}"
