@@ -7,14 +7,15 @@ import pytest
 from casework.law import rules
 
 D = dt.date
-DEADLINE_RULES = {"R1.1", "R2.1", "R3.1", "R4.1", "R5.1", "R7.1", "R7.4", "R7.5", "R7.7", "R7.8", "R7.11", "R8.1",
-                  "R8.2"}
+DEADLINE_RULES = {"R1.1", "R2.1", "R3.1", "R4.1", "R5.1", "R5.3", "R5.4", "R7.1", "R7.4", "R7.5", "R7.7", "R7.8",
+                  "R7.10", "R7.11", "R7.12", "R8.1", "R8.2", "R8.3"}
 
 
 def test_every_deadline_kind_of_the_contract_has_its_rules():
     assert set(rules.DEADLINE_KINDS) == {
         "decision_to_assess", "issue_decision", "final_plan", "advice", "draft_representations", "annual_review",
-        "review_invitations", "review_papers", "review_report", "review_decision", "amended_plan", "phase_transfer",
+        "review_invitations", "review_papers", "review_report", "review_decision", "amendment_representations",
+        "amended_plan", "phase_transfer", "reassessment_decision", "reassessment_final",
     }
     used = {rule_id for kind in rules.DEADLINE_KINDS.values() for rule_id in kind.rule_ids}
     assert used == DEADLINE_RULES

@@ -33,7 +33,11 @@ DEADLINE_KINDS: dict[str, DeadlineKind] = {
         DeadlineKind("review_papers", "Review advice and papers circulated", ("R7.5",)),
         DeadlineKind("review_report", "Review report sent", ("R7.7",)),
         DeadlineKind("review_decision", "Review decision and any proposed amendments", ("R7.8",)),
-        DeadlineKind("amended_plan", "Final amended plan", ("R7.11",)),
-        DeadlineKind("phase_transfer", "Phase transfer amendment", ("R8.1", "R8.2")),
+        DeadlineKind("amendment_representations", "Family's representations on the proposed amendments",
+                     ("R7.10",), is_duty=False),
+        DeadlineKind("amended_plan", "Final amended plan, or a decision not to amend", ("R7.11", "R7.12")),
+        DeadlineKind("phase_transfer", "Phase transfer amendment", ("R8.1", "R8.2", "R8.3")),
+        DeadlineKind("reassessment_decision", "Decision on a request to re-assess", ("R5.3",)),
+        DeadlineKind("reassessment_final", "Final plan after a re-assessment (14 weeks)", ("R5.4",)),
     )
 }

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.law import codes
@@ -48,6 +48,15 @@ class Case(Base):
     closed_on: Mapped[dt.date | None]
     closed_reason: Mapped[str | None] = mapped_column(Text)
     cease_reason: Mapped[int | None]
+    # The decision to cease (CFA s.45): the plan is maintained until its appeal window closes, so it is kept apart
+    # from closed_on, the day the plan ceased (confirm_ceased, SEN2 CeaseDate).
+    cease_decided_on: Mapped[dt.date | None]
+    # An appeal against the decision to cease, as disagreement resolution records it (casework.cases.ceasing):
+    # None, "pending", "upheld" (the decision stands) or "overturned" (the plan continues).
+    cease_appeal: Mapped[str | None] = mapped_column(String(20))
+    # The days the LA asked the head teacher or early years lead for information while deciding whether to
+    # assess (ISO dates): the school-closure exception to R1.1 rests on one of them (reg 5(4)(a)).
+    school_information_requests: Mapped[list[Any] | None] = mapped_column(JSON)
 
     created_at: Mapped[dt.datetime] = created_at_column()
 

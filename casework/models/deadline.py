@@ -46,6 +46,9 @@ class Deadline(HasSubject, Base):
     due_on: Mapped[dt.date]
     met_on: Mapped[dt.date | None]
     cancelled_on: Mapped[dt.date | None]
+    # The transfer a phase-transfer deadline is for (reg 18): only a review or amendment within the 12 months
+    # before it meets the deadline.
+    transfer_on: Mapped[dt.date | None]
     # False for a window the family has (representations): it closes, it is never breached.
     is_duty: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = created_at_column()
