@@ -55,12 +55,15 @@ def _weeks(n: int) -> DueFormula:
     return lambda trigger, counting, **_: clock.weeks_after(trigger, n, counting)
 
 
+def _post16_other(trigger: dt.date, counting: Counting, *, transfer_on: dt.date | None = None, **_: Any) -> dt.date:
+    """At least 5 months before the move (reg 18(2)); the trigger is the move itself unless its date is given."""
+    return clock.months_before(transfer_on or trigger, 5)
+
+
 def _phase_transfer(trigger: dt.date, counting: Counting, *, year: int, transfer: str = "school",
                     transfer_on: dt.date | None = None, **_: Any) -> dt.date:
     if transfer == "post16_other":
-        if transfer_on is None:
-            raise ValueError("a post-16 transfer at another time needs its date")
-        return clock.months_before(transfer_on, 5)
+        return _post16_other(trigger, counting, transfer_on=transfer_on)
     if transfer == "post16":
         return clock.last_day_before(year, 3, 31)
     return clock.last_day_before(year, 2, 15)
@@ -116,7 +119,7 @@ _BASE_RULES: tuple[Rule, ...] = (
     Rule("R8.2", "Transfer to post-16: plan amended naming the institution before 31 March",
          "SEND Regs 2014 reg 18(1)(a)", _phase_transfer),
     Rule("R8.3", "Post-16 to post-16 transfer at another time: at least 5 months before",
-         "SEND Regs 2014 reg 18(2)", _phase_transfer),
+         "SEND Regs 2014 reg 18(2)", _post16_other),
     Rule("R10.1", "Family contacts a mediation adviser within 2 months of the decision letter",
          "SEND Regs 2014 reg 33", lambda t, c, **_: clock.months_after(t, 2)),
     Rule("R10.2", "Mediation certificate within 3 working days when mediation is declined",
