@@ -5,6 +5,7 @@ finds them all in one place; each lives in the room of its concept.
 """
 
 from casework.cases.allocation import allocatable, allocate
+from casework.cases.ceasing import appeal_blocks_ceasing, appeal_time_ends, record_cease_appeal
 from casework.cases.child import MAX_AGE_AT_REQUEST
 from casework.cases.communications import communications, log_communication
 from casework.cases.operations import (
@@ -19,10 +20,13 @@ from casework.cases.operations import (
     cease_plan,
     check_request,
     circulate_review_papers,
+    confirm_ceased,
     create_case,
+    decide_not_to_amend,
     decide_not_to_issue,
     decide_review_outcome,
     decide_to_issue,
+    decide_to_reassess,
     exception_on_case,
     fire_event,
     hold_review_meeting,
@@ -31,12 +35,16 @@ from casework.cases.operations import (
     issue_final,
     normalise_fields,
     outstanding,
+    propose_amendments,
     record_advice,
     record_contact,
     record_exception,
     record_review_report,
     refuse_to_assess,
+    refuse_to_reassess,
     request_advice,
+    request_reassessment,
+    request_school_information,
     return_advice,
     schedule_review_meeting,
     send_review_invitations,
@@ -56,6 +64,16 @@ __all__ = [
     "record_contact",
     "log_communication",
     "communications",
+    "appeal_blocks_ceasing",
+    "appeal_time_ends",
+    "record_cease_appeal",
+    "confirm_ceased",
+    "decide_not_to_amend",
+    "decide_to_reassess",
+    "propose_amendments",
+    "refuse_to_reassess",
+    "request_reassessment",
+    "request_school_information",
     "circulate_review_papers",
     "send_review_invitations",
     "schedule_review_meeting",

@@ -190,22 +190,34 @@ def test_review_period_may_start_at_the_meeting(db, new_case):
 def test_a_decision_to_cease_opens_no_new_review(db, new_case):
     case = to_final_plan(db, new_case(T0).id)
     ops.hold_review_meeting(db, case.id, actor=None, on=D(2025, 10, 1))
-    case = ops.decide_review_outcome(db, case.id, actor=None, on=D(2025, 10, 20), outcome="cease")
-    assert case.state == "ceased"
+    case = ops.decide_review_outcome(db, case.id, actor=None, on=D(2025, 10, 20), outcome="cease", reason=2)
+    assert case.state == "ceasing" and case.cease_reason == 2 and case.closed_on is None
     assert [d for d in by_kind(case)["annual_review"] if d.is_open] == []
-    # The review report was never recorded: a ceased plan owes it no longer, so nothing is left open.
+    # The plan is kept while the family may appeal: the review report never recorded is still owed.
+    assert [d.kind for d in case.deadlines if d.is_open] == ["review_report"]
+    # 20 October + 2 months = 20 December 2025, the family's last day to appeal.
+    with pytest.raises(Invalid) as refused:
+        ops.confirm_ceased(db, case.id, actor=None, on=D(2025, 12, 20))
+    assert refused.value.code == "appeal_time_open"
+    assert "20 December 2025" in refused.value.message and "21 December 2025" in refused.value.message
+    case = ops.confirm_ceased(db, case.id, actor=None, on=D(2025, 12, 21))
+    assert case.state == "ceased" and case.closed_on == D(2025, 12, 21)
     assert [d.kind for d in case.deadlines if d.is_open] == []
-    assert by_kind(case)["review_report"][0].cancelled_on == D(2025, 10, 20)
+    assert by_kind(case)["review_report"][0].cancelled_on == D(2025, 12, 21)
 
 
-def test_cease_plan_cancels_review_deadlines(db, new_case):
+def test_cease_plan_keeps_the_plan_until_the_appeal_time_has_passed(db, new_case):
     case = to_final_plan(db, new_case(T0).id)
     ops.set_phase_transfer(db, case.id, actor=None, on=D(2025, 9, 1), transfer="school", year=2026)
     case = ops.cease_plan(db, case.id, actor=None, on=D(2025, 9, 10), reason=5)
     kinds = by_kind(case)
-    assert case.state == "ceased" and case.cease_reason == 5
-    assert kinds["annual_review"][0].cancelled_on == D(2025, 9, 10)
-    assert kinds["phase_transfer"][0].cancelled_on == D(2025, 9, 10)
+    assert case.state == "ceasing" and case.cease_reason == 5 and case.cease_decided_on == D(2025, 9, 10)
+    assert kinds["annual_review"][0].is_open and kinds["phase_transfer"][0].is_open
+    assert ops.allowed_events(case)[-1] == "confirm_ceased"
+    case = ops.confirm_ceased(db, case.id, actor=None, on=D(2025, 11, 11))  # 10 November was the last day
+    kinds = by_kind(case)
+    assert kinds["annual_review"][0].cancelled_on == D(2025, 11, 11)
+    assert kinds["phase_transfer"][0].cancelled_on == D(2025, 11, 11)
     with pytest.raises(Invalid):
         ops.cease_plan(db, to_final_plan(db, new_case(T0).id).id, actor=None, on=D(2025, 9, 10), reason=10)
 

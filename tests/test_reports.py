@@ -186,6 +186,7 @@ def test_open_cases_by_stage_lists_every_open_stage_in_workflow_order(db: Databa
         {"state": "plan_maintained", "cases": 6},  # B D E F H J
         {"state": "under_review", "cases": 1},  # G
         {"state": "amending", "cases": 1},  # A
+        {"state": "ceasing", "cases": 1},  # decided to cease, the family's time to appeal still running
     ]
 
 

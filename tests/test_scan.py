@@ -134,11 +134,13 @@ def plan_review(rng: random.Random, key: int, annual_review_due: dt.date) -> lis
     if report_after is not None and meeting + report_after * DAY < decided:
         steps.append(Step(meeting + report_after * DAY, 9, key, "record_review_report"))
     outcome = ("maintain", "amend", "cease", "amend")[key % 4]
-    steps.append(Step(decided, 10, key, "decide_review_outcome", {"outcome": outcome}))
+    steps.append(Step(decided, 10, key, "decide_review_outcome",
+                      {"outcome": outcome, **({"reason": 2} if outcome == "cease" else {})}))
     plan_in_force = outcome == "maintain"
     if outcome == "amend":
         issued_after = _timing(rng, PATTERNS[(key + 3) % len(PATTERNS)], 56, 20)
         if issued_after is not None:
+            issued_after = max(issued_after, 15)  # after the family's 15 days on the proposed amendments
             steps.append(Step(decided + issued_after * DAY, 11, key, "issue_amended_plan"))
             plan_in_force = True
     if outcome == "maintain" and key % 3 == 1:  # a transfer noted after the review and then left undone

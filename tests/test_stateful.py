@@ -16,6 +16,7 @@ from casework.cases import replay
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import CaseworkError, EventNotAllowed
+from casework.law.events import PLAN_KINDS
 from casework.models import Alert, AuditEntry, Case, Deadline
 from tests.support import list_copies_out_of_step, snapshot
 from workflows import ehcp
@@ -31,9 +32,20 @@ FIELDS = {
     }),
     "decide_not_to_issue": st.fixed_dictionaries({"reason": st.just("Needs can be met")}),
     "issue_final": st.fixed_dictionaries({"named_setting": st.sampled_from([None, "Oak School"])}),
-    "set_phase_transfer": st.fixed_dictionaries({"transfer": st.sampled_from(["school", "post16"]),
-                                                 "year": st.integers(2023, 2027)}),
-    "decide_review_outcome": st.fixed_dictionaries({"outcome": st.sampled_from(["maintain", "amend", "cease", "x"])}),
+    "set_phase_transfer": st.one_of(
+        st.fixed_dictionaries({"transfer": st.sampled_from(["school", "post16"]), "year": st.integers(2023, 2027)}),
+        st.fixed_dictionaries({"transfer": st.just("post16_other"), "year": st.just(2026),
+                               "transfer_on": st.sampled_from([D(2026, 7, 31), D(2026, 1, 15), None])}),
+    ),
+    "decide_review_outcome": st.one_of(
+        st.fixed_dictionaries({"outcome": st.sampled_from(["maintain", "amend", "x"])}),
+        st.fixed_dictionaries({"outcome": st.just("cease"), "reason": st.sampled_from([2, 9, None])}),
+    ),
+    "request_school_information": st.fixed_dictionaries({"organisation": st.sampled_from(["Oak Primary", ""])}),
+    "decide_not_to_amend": st.fixed_dictionaries({"reason": st.just("Representations accepted")}),
+    "request_reassessment": st.fixed_dictionaries({"requested_by": st.sampled_from(["parent", "school", "x"])}),
+    "refuse_to_reassess": st.fixed_dictionaries({"reason": st.just("Assessed four months ago")}),
+    "issue_amended_plan": st.fixed_dictionaries({"named_setting": st.sampled_from([None, "Elm College"])}),
     "cease_plan": st.fixed_dictionaries({"reason": st.integers(0, 10)}),
     "withdraw": st.fixed_dictionaries({"reason": st.just("Family withdrew")}),
     "void_advice_request": st.fixed_dictionaries({"reason": st.just("Sent to the wrong service")}),
@@ -53,7 +65,7 @@ FIELDS = {
 
 VISITED: set[str] = set()
 CORRECTED: list[int] = []  # corrections that went through, across all the walks
-ENDINGS = ("withdraw", "refuse_to_assess", "decide_not_to_issue", "cease_plan")
+ENDINGS = ("withdraw", "refuse_to_assess", "decide_not_to_issue", "cease_plan", "confirm_ceased")
 
 
 def make_machine(url: str, settings_for_scan: dict):
@@ -171,6 +183,9 @@ def make_machine(url: str, settings_for_scan: dict):
                     open_duties = [d for d in s.get(Case, self.case_id).deadlines
                                    if d.is_open and d.kind in ("decision_to_assess", "final_plan", "issue_decision")]
                     assert open_duties == []
+                if s.get(Case, self.case_id).state == "ceased":  # a plan that has ceased owes nothing more
+                    assert [d.kind for d in s.get(Case, self.case_id).deadlines
+                            if d.is_open and d.kind in PLAN_KINDS] == []
 
         def teardown(self) -> None:
             self.db.dispose()

@@ -9,8 +9,13 @@ from workflows import ehcp
 
 D = dt.date
 
+# A plan in `ceasing` (and one being amended) is still maintained: the review steps it owes stay recordable.
+PLAN = {"plan_maintained", "amending", "ceasing"}
+OPEN = {"request_received", "assessment", "drafting", "draft_issued", "plan_maintained", "under_review", "amending",
+        "ceasing"}
 CONTRACT = {  # event -> states it may fire from (contract.md)
     "agree_to_assess": {"request_received"},
+    "request_school_information": {"request_received"},
     "refuse_to_assess": {"request_received"},
     "request_advice": {"assessment"},
     # late advice is still advice: recordable (or the request cancelled) in any state while it is outstanding
@@ -20,19 +25,23 @@ CONTRACT = {  # event -> states it may fire from (contract.md)
     "decide_not_to_issue": {"assessment"},
     "issue_draft": {"drafting"},
     "issue_final": {"draft_issued"},
-    "record_exception": {"request_received", "assessment", "drafting", "draft_issued", "plan_maintained",
-                         "under_review", "amending"},
-    "withdraw_exception": {"request_received", "assessment", "drafting", "draft_issued", "plan_maintained",
-                           "under_review", "amending"},
+    "record_exception": OPEN,
+    "withdraw_exception": OPEN,
     "set_phase_transfer": {"plan_maintained"},
     "schedule_review_meeting": {"plan_maintained"},
-    "send_review_invitations": {"plan_maintained"},
-    "circulate_review_papers": {"plan_maintained"},
+    "send_review_invitations": PLAN,
+    "circulate_review_papers": PLAN,
     "hold_review_meeting": {"plan_maintained"},
-    "record_review_report": {"under_review", "plan_maintained", "amending"},  # and after the decision, while owed
+    "record_review_report": {"under_review", *PLAN},  # and after the decision, while owed
     "decide_review_outcome": {"under_review"},
+    "propose_amendments": {"plan_maintained"},
     "issue_amended_plan": {"amending"},
-    "cease_plan": {"plan_maintained"},
+    "decide_not_to_amend": {"amending"},
+    "request_reassessment": {"plan_maintained"},
+    "decide_to_reassess": {"plan_maintained"},
+    "refuse_to_reassess": {"plan_maintained"},
+    "cease_plan": {"plan_maintained", "amending"},
+    "confirm_ceased": {"ceasing"},
     "withdraw": {"request_received", "assessment", "drafting", "draft_issued"},
     "record_contact": set(ehcp.STATES),  # the communication log: any state, a closed case too
     "assign_caseworker": set(ehcp.STATES),  # allocation: whoever holds the case answers for it, closed or not
@@ -41,7 +50,8 @@ CONTRACT = {  # event -> states it may fire from (contract.md)
 
 def test_states_are_the_contracts():
     assert set(ehcp.STATES) == {"request_received", "assessment", "refused_to_assess", "not_issued", "drafting",
-                                "draft_issued", "plan_maintained", "under_review", "amending", "ceased", "withdrawn"}
+                                "draft_issued", "plan_maintained", "under_review", "amending", "ceasing", "ceased",
+                                "withdrawn"}
 
 
 def test_allowed_events_per_state_match_the_contract():
@@ -66,7 +76,7 @@ def test_review_outcome_chooses_the_destination():
     class Case:
         state = "under_review"
 
-    for outcome, dest in (("maintain", "plan_maintained"), ("amend", "amending"), ("cease", "ceased")):
+    for outcome, dest in (("maintain", "plan_maintained"), ("amend", "amending"), ("cease", "ceasing")):
         case = Case()
         assert ehcp.fire(case, "decide_review_outcome", outcome=outcome, on=D(2025, 1, 1))
         assert case.state == dest

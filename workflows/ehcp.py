@@ -26,6 +26,7 @@ STATES: tuple[str, ...] = (
     "plan_maintained",
     "under_review",
     "amending",
+    "ceasing",
     "ceased",
     "withdrawn",
 )
@@ -40,6 +41,7 @@ STATE_LABELS: dict[str, str] = {
     "plan_maintained": "Plan maintained",
     "under_review": "Under review",
     "amending": "Amending plan",
+    "ceasing": "Decided to cease: plan kept until the appeal time has passed",
     "ceased": "Plan ceased",
     "withdrawn": "Withdrawn",
 }
@@ -50,6 +52,8 @@ OPEN_STATES = tuple(s for s in STATES if s not in TERMINAL_STATES)
 # request cancelled) in any state while it is outstanding, which the operations check case by case.
 ADVICE_STATES = ("assessment", "drafting", "draft_issued")
 WITHDRAWABLE = ("request_received", "assessment", "drafting", "draft_issued")
+# A plan in `ceasing` is still maintained (CFA s.45(3)): its review steps still owed can be recorded.
+PLAN_STATES = ("plan_maintained", "amending", "ceasing")
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ def _g(name: str) -> Guard:
 TRANSITIONS: tuple[tuple[str, tuple[str, ...], str | None, tuple[Guard, ...]], ...] = (
     ("agree_to_assess", ("request_received",), "assessment", ()),
     ("refuse_to_assess", ("request_received",), "refused_to_assess", ()),
+    ("request_school_information", ("request_received",), None, ()),
     ("request_advice", ("assessment",), None, ()),
     ("record_advice", STATES, None, ()),
     ("void_advice_request", STATES, None, ()),
@@ -107,16 +112,22 @@ TRANSITIONS: tuple[tuple[str, tuple[str, ...], str | None, tuple[Guard, ...]], .
     ("record_contact", STATES, None, ()),  # the communication log, open on a closed case too
     ("set_phase_transfer", ("plan_maintained",), None, ()),
     ("schedule_review_meeting", ("plan_maintained",), None, ()),
-    ("send_review_invitations", ("plan_maintained",), None, ()),
-    ("circulate_review_papers", ("plan_maintained",), None, ()),
+    ("send_review_invitations", PLAN_STATES, None, ()),
+    ("circulate_review_papers", PLAN_STATES, None, ()),
     ("hold_review_meeting", ("plan_maintained",), "under_review", ()),
     # the report is owed after the meeting, and stays recordable after the decision while it is outstanding
-    ("record_review_report", ("under_review", "plan_maintained", "amending"), None, ()),
+    ("record_review_report", ("under_review", *PLAN_STATES), None, ()),
     ("decide_review_outcome", ("under_review",), "plan_maintained", (_g("outcome_maintain"),)),
     ("decide_review_outcome", ("under_review",), "amending", (_g("outcome_amend"),)),
-    ("decide_review_outcome", ("under_review",), "ceased", (_g("outcome_cease"),)),
+    ("decide_review_outcome", ("under_review",), "ceasing", (_g("outcome_cease"),)),
+    ("propose_amendments", ("plan_maintained",), "amending", ()),
     ("issue_amended_plan", ("amending",), "plan_maintained", ()),
-    ("cease_plan", ("plan_maintained",), "ceased", ()),
+    ("decide_not_to_amend", ("amending",), "plan_maintained", ()),
+    ("request_reassessment", ("plan_maintained",), None, ()),
+    ("decide_to_reassess", ("plan_maintained",), None, ()),
+    ("refuse_to_reassess", ("plan_maintained",), None, ()),
+    ("cease_plan", ("plan_maintained", "amending"), "ceasing", ()),
+    ("confirm_ceased", ("ceasing",), "ceased", ()),
     ("withdraw", WITHDRAWABLE, "withdrawn", ()),
     ("assign_caseworker", STATES, None, ()),
 )

@@ -72,6 +72,9 @@ class Step:
 Effect = Callable[[Step], None]
 EFFECTS: dict[str, Effect] = {}
 CHECKS: dict[str, Effect] = {}
+# Whether an event the state allows has anything to act on in this case (a review report still owed, a request
+# to re-assess waiting for its decision): one the case gives no reason for is not offered.
+ACTIONABLE: dict[str, Callable[[Case], bool]] = {}
 
 
 def effect(event: str) -> Callable[[Effect], Effect]:
@@ -143,11 +146,8 @@ def _has_something_to_act_on(case: Case, event: str) -> bool:
         return any(outstanding(case, a) for a in case.advice_requests)
     if event == "withdraw_exception":
         return any(e.withdrawn_on is None for e in case.exceptions)
-    if event == "record_review_report":
-        return _review_report_owed(case)
-    if event in ("send_review_invitations", "circulate_review_papers"):
-        kind = "review_invitations" if event == "send_review_invitations" else "review_papers"
-        return any(d.kind == kind and d.is_open for d in case.deadlines)
+    if event in ACTIONABLE:
+        return ACTIONABLE[event](case)
     return True
 
 
@@ -364,6 +364,14 @@ def _refuse_to_assess(step: Step) -> None:
     case.decision_to_assess_on, case.closed_on, case.closed_reason = step.on, step.on, step.fields["reason"]
 
 
+@effect("request_school_information")
+def _request_school_information(step: Step) -> None:
+    """The head teacher or early years lead asked for information while the LA decides whether to assess: the
+    school-closure exception to the 6-week decision rests on it (reg 5(4)(a)); it has no clock of its own."""
+    asked = list(step.case.school_information_requests or [])
+    step.case.school_information_requests = [*asked, step.on.isoformat()]
+
+
 @effect("withdraw")
 def _withdraw(step: Step) -> None:
     step.case.closed_on, step.case.closed_reason = step.on, step.fields["reason"]
@@ -548,14 +556,28 @@ def _check_exception(step: Step) -> None:
         raise Invalid("A school closure or absence from the area must last 4 or more continuous weeks.",
                       code="too_short", field="ends_on")
     if reason == "school_closure":
-        window_start, window_end = clock.closure_exception_window(starts_on, ends_on)
-        asked = [a for a in case.advice_requests
-                 if a.advice_type == "educational" and window_start <= a.requested_on <= window_end]
-        if not asked:
-            raise Invalid(
-                "The school closure exception applies only when educational advice was requested between "
-                f"{clock.written(window_start)} and {clock.written(window_end)} (reg 10(4)(a)/(b)).",
-                code="closure_window", field="starts_on")
+        _check_closure_window(case, starts_on, ends_on, [limit.deadline_kind for limit in limits.resolve(case, named)])
+
+
+def _check_closure_window(case: Case, starts_on: dt.date, ends_on: dt.date, kinds: list[str]) -> None:
+    """The closure exception rests on the school being asked in the window before the closure: to the 6-week
+    decision (reg 5(4)(a)) by the head teacher asked for information while deciding, to the later limits (reg
+    10(4)(a)) by educational advice requested under reg 6. Each limit named needs its own."""
+    window_start, window_end = clock.closure_exception_window(starts_on, ends_on)
+    in_window = [dt.date.fromisoformat(d) for d in case.school_information_requests or []
+                 if window_start <= dt.date.fromisoformat(d) <= window_end]
+    advice = [a for a in case.advice_requests
+              if a.advice_type == "educational" and window_start <= a.requested_on <= window_end]
+    between = f"between {clock.written(window_start)} and {clock.written(window_end)}"
+    for kind in kinds:
+        if kind == "decision_to_assess":
+            if not in_window:
+                raise Invalid("The school closure exception to the decision whether to assess applies only when the "
+                              f"head teacher was asked for information {between} (reg 5(4)(a)).",
+                              code="closure_window", field="starts_on")
+        elif not advice:
+            raise Invalid(f"The school closure exception applies only when educational advice was requested {between} "
+                          "(reg 10(4)(a)/(b)).", code="closure_window", field="starts_on")
 
 
 @effect("record_exception")
@@ -595,101 +617,6 @@ def _withdraw_exception(step: Step) -> None:
     record.withdrawn_on, record.withdrawn_reason = step.on, step.fields["reason"]
 
 
-# --------------------------------------------------------------------------------------------------- the plan's life
-
-
-@check("set_phase_transfer")
-def _check_phase_transfer(step: Step) -> None:
-    _not_before(step.on, step.case.plan_issued_on, "the final plan was issued")
-    transfer, year = step.fields["transfer"], step.fields["year"]
-    rule_id = "R8.2" if transfer == "post16" else "R8.1"
-    due = rules.rule_in_force(rule_id, step.on).due_on(step.on, transfer=transfer, year=year)
-    if due < step.on:
-        raise Invalid(f"The {year} transfer deadline ({clock.written(due)}) has already passed.",
-                      code="deadline_passed", field="year")
-
-
-@effect("set_phase_transfer")
-def _set_phase_transfer(step: Step) -> None:
-    """A coming phase transfer: the plan must be amended naming the new setting before 15 Feb / 31 Mar."""
-    transfer, year = step.fields["transfer"], step.fields["year"]
-    step.ledger.cancel(["phase_transfer"])
-    step.ledger.open("phase_transfer", step.on, rule_id="R8.2" if transfer == "post16" else "R8.1",
-                     transfer=transfer, year=year)
-
-
-@check("schedule_review_meeting")
-def _check_schedule(step: Step) -> None:
-    _not_before(step.on, step.case.plan_issued_on, "the final plan was issued")
-    meeting_on = step.fields["meeting_on"]
-    if meeting_on < step.on:
-        raise Invalid(f"The meeting on {clock.written(meeting_on)} is before the day it was arranged "
-                      f"({clock.written(step.on)}).", code="meeting_before_arranged", field="meeting_on")
-
-
-@effect("schedule_review_meeting")
-def _schedule_review_meeting(step: Step) -> None:
-    """Invitations and the advice and papers are owed 2 weeks before the meeting (reg 20(3)-(4)); a meeting
-    moved to another date replaces the steps still owed for the old one."""
-    meeting_on = step.fields["meeting_on"]
-    step.ledger.cancel(["review_invitations", "review_papers"])
-    for kind in ("review_invitations", "review_papers"):
-        step.ledger.open(kind, meeting_on, starts_on=step.on)
-
-
-def _review_step_owed(kind: str, what: str) -> Effect:
-    def check_owed(step: Step) -> None:
-        if not any(d.kind == kind and d.is_open for d in step.case.deadlines):
-            raise Invalid(f"No {what} {'are' if what.endswith('s') else 'is'} owed: schedule the review meeting first, "
-                          f"or they were recorded already.", code="not_outstanding")
-    return check_owed
-
-
-CHECKS["send_review_invitations"] = _review_step_owed("review_invitations", "invitations")
-CHECKS["circulate_review_papers"] = _review_step_owed("review_papers", "advice and papers")
-
-
-@effect("hold_review_meeting")
-def _hold_review_meeting(step: Step) -> None:
-    step.case.review_meeting_on = step.on
-    step.ledger.open("review_report", step.on)
-    step.ledger.open("review_decision", step.on)
-
-
-@check("record_review_report")
-def _check_review_report(step: Step) -> None:
-    """The report can be sent after the decision too (met late), so it is never left overdue for good."""
-    if not _review_report_owed(step.case):
-        raise Invalid("No review report is owed on this case: it was sent already.", code="not_outstanding")
-    _not_before(step.on, step.case.review_meeting_on, "the review meeting")
-
-
-def _review_report_owed(case: Case) -> bool:
-    return any(d.kind == "review_report" and d.is_open for d in case.deadlines)
-
-
-@effect("decide_review_outcome")
-def _decide_review_outcome(step: Step) -> None:
-    """Maintain, amend or cease (reg 20(10)); a decision to amend carries the proposed amendments (R7.9)."""
-    case, outcome = step.case, step.fields["outcome"]
-    if outcome == "cease":
-        # A closed case owes nothing more, not even a review report never recorded.
-        step.ledger.cancel(["phase_transfer", "amended_plan", "review_report", "review_invitations", "review_papers"])
-        case.closed_on = step.on
-        return
-    if outcome == "maintain":
-        step.ledger.meet(["phase_transfer"])
-    else:
-        step.ledger.open("amended_plan", step.on)
-    period_start = case.review_meeting_on if step.policy.review_period_starts_at == "meeting" else step.on
-    step.ledger.open("annual_review", period_start or step.on)
-
-
-@effect("cease_plan")
-def _cease_plan(step: Step) -> None:
-    step.case.cease_reason, step.case.closed_on = step.fields["reason"], step.on
-
-
 # --------------------------------------------------------------------------------------------------- by name
 
 
@@ -705,6 +632,10 @@ def _operation(event: str) -> Callable[..., Case]:
     operation.__doc__ = f"{spec.title}: records '{spec.history}' on the case (see casework.law.events)."
     return operation
 
+
+# The rest of the plan's life registers its checks and effects here: the review chain and amendments, ceasing,
+# re-assessment (imported after the machinery above, which they use).
+from casework.cases import ceasing, reassessment, review  # noqa: E402,F401
 
 agree_to_assess = _operation("agree_to_assess")
 refuse_to_assess = _operation("refuse_to_assess")
@@ -726,6 +657,13 @@ record_review_report = _operation("record_review_report")
 decide_review_outcome = _operation("decide_review_outcome")
 issue_amended_plan = _operation("issue_amended_plan")
 cease_plan = _operation("cease_plan")
+request_school_information = _operation("request_school_information")
+propose_amendments = _operation("propose_amendments")
+decide_not_to_amend = _operation("decide_not_to_amend")
+request_reassessment = _operation("request_reassessment")
+decide_to_reassess = _operation("decide_to_reassess")
+refuse_to_reassess = _operation("refuse_to_reassess")
+confirm_ceased = _operation("confirm_ceased")
 withdraw = _operation("withdraw")
 assign_caseworker = _operation("assign_caseworker")
 record_contact = _operation("record_contact")

@@ -48,12 +48,13 @@ FOUND = {("request_advice", "organisation"): "organisation_id"}
 
 CASE_FACTS = ("state", "received_on", "requested_by", "primary_need", "last_event_on", "decision_to_assess_on",
               "draft_issued_on", "plan_issued_on", "named_setting", "review_meeting_on", "closed_on",
-              "closed_reason", "cease_reason", "next_due_on", "next_due_kind")
+              "closed_reason", "cease_reason", "next_due_on", "next_due_kind", "cease_decided_on",
+              "school_information_requests")
 ADVICE_FACTS = ("advice_type", "organisation", "requested_on", "received_on", "returned_on", "returned_by_id",
                 "voided_on", "void_reason", "owed_due_on")
 EXCEPTION_FACTS = ("reason", "starts_on", "ends_on", "subject_type", "subject_id", "evidence", "family_told_on",
                    "recorded_on", "withdrawn_on", "withdrawn_reason")
-DEADLINE_SHAPE = ("rule", "citation", "starts_on", "due_on", "is_duty")
+DEADLINE_SHAPE = ("rule", "citation", "starts_on", "due_on", "is_duty", "transfer_on")
 
 
 @dataclass

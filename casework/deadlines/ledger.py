@@ -10,7 +10,7 @@ case that is not stored (corrections, ``as_of`` checks, the rebuild test).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from casework.core.errors import Invalid
@@ -62,10 +62,27 @@ class Ledger:
             deadline.met_on = on or self.on
         settle_next_due(self.case)
 
+    def meet_where(self, kind: str, applies: Callable[[Deadline], bool]) -> None:
+        """Meet the open deadlines of a kind that this event meets only on a condition of each (a review within
+        the 12 months before that deadline's transfer)."""
+        for deadline in open_deadlines(self.case, self._allowed("meet", [kind]), None):
+            if applies(deadline):
+                deadline.met_on = self.on
+
     def cancel(self, kinds: Iterable[str], *, subject: About = None, step: str | None = None) -> None:
         for deadline in open_deadlines(self.case, self._allowed("cancel", kinds), subject, step):
             deadline.cancelled_on = self.on
         settle_next_due(self.case)
+
+    def end_window(self, kind: str) -> None:
+        """A family's window that the case no longer needs: cancelled while it is still running, met on its last
+        day if it had already run its course."""
+        for deadline in open_deadlines(self.case, self._allowed("close", [kind]), None):
+            if self.on > deadline.due_on:
+                deadline.met_on = deadline.due_on
+            else:
+                self._allowed("cancel", [kind])
+                deadline.cancelled_on = self.on
 
     def close_window(self, kind: str) -> None:
         """A family's window that has run its course is met on its last day."""

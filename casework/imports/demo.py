@@ -94,8 +94,8 @@ WAITING_ON_HEALTH = 4
 
 # How many cases end in each state, out of 300 (scaled for other sizes): most requests become plans.
 STATE_MIX = {"request_received": 18, "assessment": 40, "refused_to_assess": 30, "not_issued": 14, "drafting": 15,
-             "draft_issued": 12, "plan_maintained": 120, "under_review": 15, "amending": 14, "ceased": 14,
-             "withdrawn": 8}
+             "draft_issued": 12, "plan_maintained": 120, "under_review": 15, "amending": 14, "ceasing": 6,
+             "ceased": 8, "withdrawn": 8}
 assert set(STATE_MIX) == set(ehcp.STATES) and sum(STATE_MIX.values()) == DEMO_CASES
 
 # Share of each kind of advice returned within the 6 weeks (psychology and social care run the longest).
@@ -233,14 +233,23 @@ def _advice_steps(rng: random.Random, need: str, agreed: int, last_day: int, lat
     return steps
 
 
-def _review_steps(rng: random.Random, final: int, outcome: str, transfer: str | None) -> list[Step]:
+def _ceasing_steps(rng: random.Random, decided: int, confirm: bool) -> list[Step]:
+    """A plan ceases only once the family's 2 months to appeal have passed (CFA s.45(3))."""
+    return [Step(decided + rng.randint(63, 90), "confirm_ceased")] if confirm else []
+
+
+def _review_steps(rng: random.Random, final: int, outcome: str, transfer: str | None,
+                  confirm_ceased: bool = False) -> list[Step]:
     """The first annual review; a coming phase transfer is noted just before it, and the review meets it."""
     meeting = final + _late(rng, 0.85, (300, 364), (365, 430))
     report = meeting + _late(rng, 0.85, (4, 14), (15, 30))
     decided = max(report, meeting + _late(rng, 0.85, (10, 28), (29, 45)))
     steps = [Step(meeting - rng.randint(7, 30), "set_phase_transfer", {"transfer": transfer})] if transfer else []
     steps += [Step(meeting, "hold_review_meeting"), Step(report, "record_review_report"),
-              Step(decided, "decide_review_outcome", {"outcome": outcome})]
+              Step(decided, "decide_review_outcome",
+                   {"outcome": outcome, **({"reason": rng.choice(CEASE_REASONS)} if outcome == "cease" else {})})]
+    if outcome == "cease":
+        steps += _ceasing_steps(rng, decided, confirm_ceased)
     if outcome == "amend":
         steps.append(Step(decided + _late(rng, 0.8, (28, 56), (57, 90)), "issue_amended_plan"))
     return steps
@@ -278,14 +287,16 @@ def _story(rng: random.Random, target: str, need: str, age: int, health_overdue:
     setting = SPECIAL_SCHOOL if need in ("SLD", "PMLD") or rng.random() < 0.15 else \
         next(name for upto, name in SETTINGS_BY_AGE if age < upto)
     steps.append(Step(final, "issue_final", {"named_setting": setting}))
-    if target == "ceased" and rng.random() < 0.5:  # e.g. the family moved to another authority
+    if target in ("ceasing", "ceased") and rng.random() < 0.5:  # e.g. the family moved to another authority
         ceased = max(final + rng.randint(40, 300), steps[-1].day + 1)
-        return [*steps, Step(ceased, "cease_plan", {"reason": rng.choice(CEASE_REASONS)})]
-    outcome = {"amending": "amend", "ceased": "cease"}.get(target) or rng.choices(("maintain", "amend"), (3, 1))[0]
+        return [*steps, Step(ceased, "cease_plan", {"reason": rng.choice(CEASE_REASONS)}),
+                *_ceasing_steps(rng, ceased, target == "ceased")]
+    outcome = {"amending": "amend", "ceasing": "cease", "ceased": "cease"}.get(target) or \
+        rng.choices(("maintain", "amend"), (3, 1))[0]
     transfer = None
     if outcome != "cease" and age in (9, 10, 14, 15) and rng.random() < 0.5:
         transfer = "post16" if age >= 14 else "school"
-    return steps + _review_steps(rng, final, outcome, transfer)
+    return steps + _review_steps(rng, final, outcome, transfer, confirm_ceased=target == "ceased")
 
 
 def _next_state(state: str, step: Step) -> str:

@@ -253,8 +253,18 @@ REVIEW_OUTCOMES: tuple[str, ...] = tuple(REVIEW_OUTCOME_LABELS)
 PHASE_TRANSFER_LABELS: dict[str, str] = {
     "school": "Between school phases (plan amended before 15 February)",
     "post16": "From secondary school to post-16 (plan amended before 31 March)",
+    "post16_other": "Between post-16 institutions at another time (plan amended 5 months before)",
 }
 PHASE_TRANSFERS: tuple[str, ...] = tuple(PHASE_TRANSFER_LABELS)
+
+# Who asked for a re-assessment (reg 24(1)): the parent or young person, or the institution.
+REASSESSMENT_REQUESTER_LABELS: dict[str, str] = {
+    "parent": "The child's parent",
+    "young_person": "The young person",
+    "school": "The school or post-16 institution",
+    "local_authority": "The local authority itself",
+}
+REASSESSMENT_REQUESTERS: tuple[str, ...] = tuple(REASSESSMENT_REQUESTER_LABELS)
 
 # What a document on a case is (POST /cases/{id}/documents, `kind`).
 DOCUMENT_KIND_LABELS: dict[str, str] = {

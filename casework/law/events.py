@@ -105,7 +105,12 @@ def _reason(enter: str, label: str) -> EventField:
 ADVICE_KINDS = ("advice",)
 ASSESSMENT_KINDS = ("decision_to_assess", "issue_decision", "final_plan")
 REVIEW_STEPS = ("review_invitations", "review_papers")
-PLAN_KINDS = ("annual_review", *REVIEW_STEPS, "review_report", "amended_plan", "phase_transfer")
+REASSESSMENT_KINDS = ("reassessment_decision", "reassessment_final")
+# What a maintained plan owes: all of it runs on while a decision to cease waits out its appeal window (CFA
+# s.45(3)), and all of it still open is cancelled when the plan has ceased.
+PLAN_KINDS = ("annual_review", *REVIEW_STEPS, "review_report", "amendment_representations", "amended_plan",
+              "phase_transfer", *REASSESSMENT_KINDS)
+AMENDMENT_KINDS = ("amendment_representations", "amended_plan")
 
 # The creation of a case is not an event on a case, but its history line and its deadlines are declared here
 # beside the others so the ledger and the history read it the same way.
@@ -123,6 +128,13 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
               "the date of the decision", "Record refusal to assess",
               fields=(_reason("the reason for refusing to assess", "Reason for refusing to assess"),),
               meets=("decision_to_assess",), cancels=("issue_decision", "final_plan"), letter="refusal_to_assess"),
+    EventSpec("request_school_information", "Ask the school for information", "School asked for information",
+              "Date the head teacher or early years lead was asked", "the date the school was asked",
+              "Record request for information",
+              fields=(EventField("organisation", "text", "School or setting asked", "the school or setting asked",
+                                 max_length=SHORT_TEXT,
+                                 hint="Asked while deciding whether to assess. The school-closure exception to the "
+                                      "6-week decision rests on it"),)),
     EventSpec("request_advice", "Request advice", "Advice requested", "Date the request for advice was sent",
               "the date the request for advice was sent", "Record request for advice",
               fields=(
@@ -212,8 +224,13 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
                              choice_labels=codes.PHASE_TRANSFER_LABELS, widget="radio"),
                   EventField("year", "year", "Year of the transfer", "the year of the transfer",
                              hint="For example, 2026"),
+                  EventField("transfer_on", "date", "Date of the transfer", "the date of the transfer",
+                             required=False,
+                             hint="Needed for a post-16 transfer at another time. Otherwise leave blank for "
+                                  "1 September of the year"),
               ),
-              opens=("phase_transfer",), may_cancel=("phase_transfer",)),
+              # A new transfer never erases one already owed: a missed deadline stays in the record.
+              opens=("phase_transfer",)),
     EventSpec("schedule_review_meeting", "Schedule the review meeting", "Review meeting scheduled",
               "Date the meeting was arranged", "the date the meeting was arranged", "Record review meeting date",
               fields=(EventField("meeting_on", "date", "Date of the review meeting", "the date of the review meeting",
@@ -233,20 +250,59 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
               "the date of the decision", "Record review outcome",
               fields=(EventField("outcome", "choice", "Outcome", "the outcome of the review",
                                  choices=codes.REVIEW_OUTCOMES, choice_labels=codes.REVIEW_OUTCOME_LABELS,
-                                 widget="radio"),),
-              meets=("review_decision", "annual_review"), may_open=("annual_review", "amended_plan"),
-              may_meet=("phase_transfer",),
-              may_cancel=("phase_transfer", "amended_plan", "review_report", *REVIEW_STEPS),
+                                 widget="radio"),
+                      EventField("reason", "choice", "Reason for ceasing (SEN2)", "the reason for ceasing the plan",
+                                 required=False, choices=codes.CEASE_REASONS,
+                                 choice_labels=codes.CEASE_REASON_LABELS, widget="select",
+                                 hint="Only for a decision to cease")),
+              # A decision to amend carries the proposed amendments (R7.9): the family's 15 days and the 8 weeks
+              # to the amended plan run from it. A decision to cease opens no new review period.
+              meets=("review_decision", "annual_review"),
+              may_open=("annual_review", *AMENDMENT_KINDS), may_meet=("phase_transfer",),
               letter="review_decision", letter_variant="outcome"),
+    EventSpec("propose_amendments", "Propose amendments to the plan", "Amendments proposed",
+              "Date the amendment notice was sent", "the date the amendment notice was sent",
+              "Record amendments proposed",
+              date_hint="Outside a review (reg 28). The family's 15 days for representations begin on this day",
+              opens=AMENDMENT_KINDS),
     EventSpec("issue_amended_plan", "Issue the amended plan", "Amended plan issued", "Date the amended plan was issued",
               "the date the amended plan was issued", "Record amended plan issued",
-              meets=("amended_plan", "phase_transfer"), letter="amendment_notice"),
-    EventSpec("cease_plan", "Cease the plan", "Plan ceased", "Date the plan ceased", "the date the plan ceased",
-              "Record plan ceased",
-              fields=(EventField("reason", "choice", "Reason (SEN2)", "the reason the plan ceased",
+              fields=(EventField("named_setting", "text", "Named school or setting", "the named school or setting",
+                                 required=False, max_length=SHORT_TEXT, hint="Optional"),),
+              meets=("amended_plan",), may_meet=("phase_transfer", "reassessment_final"),
+              closes=("amendment_representations",), letter="amendment_notice"),
+    EventSpec("decide_not_to_amend", "Decide not to amend the plan", "Decided not to amend the plan",
+              "Date of the decision", "the date of the decision", "Record decision not to amend",
+              fields=(_reason("the reason for not amending the plan", "Reason for not amending the plan"),),
+              meets=("amended_plan",), may_meet=("reassessment_final",),
+              may_cancel=("amendment_representations",), closes=("amendment_representations",)),
+    EventSpec("request_reassessment", "Log a request to re-assess", "Request to re-assess received",
+              "Date the request was received", "the date the request to re-assess was received",
+              "Log the request",
+              fields=(EventField("requested_by", "choice", "Who asked", "who asked for the re-assessment",
+                                 choices=codes.REASSESSMENT_REQUESTERS,
+                                 choice_labels=codes.REASSESSMENT_REQUESTER_LABELS, widget="radio"),),
+              opens=("reassessment_decision",)),
+    EventSpec("decide_to_reassess", "Decide to re-assess", "Decided to re-assess", "Date of the decision",
+              "the date of the decision to re-assess", "Record decision to re-assess",
+              meets=("reassessment_decision",), opens=("reassessment_final",)),
+    EventSpec("refuse_to_reassess", "Refuse to re-assess", "Refused to re-assess", "Date of the decision",
+              "the date of the decision", "Record refusal to re-assess",
+              fields=(_reason("the reason for refusing to re-assess", "Reason for refusing to re-assess"),),
+              meets=("reassessment_decision",)),
+    EventSpec("cease_plan", "Decide to cease the plan", "Decided to cease the plan", "Date of the decision",
+              "the date of the decision to cease", "Record decision to cease",
+              date_hint="The plan is kept until the family's time to appeal has passed",
+              fields=(EventField("reason", "choice", "Reason (SEN2)", "the reason for ceasing the plan",
                                  choices=codes.CEASE_REASONS, choice_labels=codes.CEASE_REASON_LABELS,
                                  widget="select"),),
-              cancels=PLAN_KINDS, letter="cease_notice"),
+              letter="cease_notice"),
+    EventSpec("confirm_ceased", "Confirm the plan has ceased", "Plan ceased", "Date the plan ceased",
+              "the date the plan ceased",
+              "Confirm plan ceased",
+              date_hint="Once the family's time to appeal has passed with no appeal, or an appeal upheld the decision",
+              cancels=tuple(k for k in PLAN_KINDS if k != "amendment_representations"),
+              may_cancel=("amendment_representations",), closes=("amendment_representations",)),
     # Allocation: who works on the case. Never silent: each allocation and reallocation is an entry of the
     # history, with the officer it was taken from.
     EventSpec("assign_caseworker", "Allocate the case", "Case allocated", "Date of the allocation",

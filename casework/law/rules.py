@@ -55,10 +55,27 @@ def _weeks(n: int) -> DueFormula:
     return lambda trigger, counting, **_: clock.weeks_after(trigger, n, counting)
 
 
-def _phase_transfer(trigger: dt.date, counting: Counting, *, year: int, transfer: str = "school", **_: Any) -> dt.date:
+def _post16_other(trigger: dt.date, counting: Counting, *, transfer_on: dt.date | None = None, **_: Any) -> dt.date:
+    """At least 5 months before the move (reg 18(2)); the trigger is the move itself unless its date is given."""
+    return clock.months_before(transfer_on or trigger, 5)
+
+
+def _phase_transfer(trigger: dt.date, counting: Counting, *, year: int, transfer: str = "school",
+                    transfer_on: dt.date | None = None, **_: Any) -> dt.date:
+    if transfer == "post16_other":
+        return _post16_other(trigger, counting, transfer_on=transfer_on)
     if transfer == "post16":
         return clock.last_day_before(year, 3, 31)
     return clock.last_day_before(year, 2, 15)
+
+
+# Reg 18 counts "within 12 months of a transfer": unless recorded otherwise a school or post-16 transfer in
+# year Y happens on 1 September of Y (statutory-rules.md section 8).
+def transfer_date(year: int, transfer_on: dt.date | None = None) -> dt.date:
+    return transfer_on if transfer_on is not None else dt.date(year, 9, 1)
+
+
+PHASE_TRANSFER_RULES = {"school": "R8.1", "post16": "R8.2", "post16_other": "R8.3"}
 
 
 def _appeal(trigger: dt.date, counting: Counting, *, certificate_on: dt.date | None = None, **_: Any) -> dt.date:
@@ -105,6 +122,10 @@ _BASE_RULES: tuple[Rule, ...] = (
          "SEND Regs 2014 reg 13(1)", lambda t, c, **_: clock.days_beginning_with(t, 15)),
     Rule("R5.1", "Final plan sent within 20 weeks of the request", "SEND Regs 2014 reg 13(2)", _weeks(20),
          LA_EXCEPTIONS),
+    # Reg 25(1) is believed to give 15 days for the decision on a request to re-assess; until that is confirmed
+    # the limit is tracked as a local service level and never counted as a breach (statutory-rules.md R5.3).
+    Rule("R5.3", "Decision on a request to re-assess notified (15 days: a service level until confirmed)",
+         "SEND Regs 2014 reg 24-25", lambda t, c, **_: t + dt.timedelta(days=15), statutory=False),
     Rule("R5.4", "Final plan within 14 weeks of a decision to re-assess", "SEND Regs 2014 reg 27(2)", _weeks(14),
          LA_EXCEPTIONS),
     Rule("R7.1", "Plan reviewed within each 12-month period", "Children and Families Act 2014 s.44(1)",
@@ -127,7 +148,7 @@ _BASE_RULES: tuple[Rule, ...] = (
     Rule("R8.2", "Transfer to post-16: plan amended naming the institution before 31 March",
          "SEND Regs 2014 reg 18(1)(a)", _phase_transfer),
     Rule("R8.3", "Post-16 to post-16 transfer at another time: at least 5 months before",
-         "SEND Regs 2014 reg 18(2)", lambda t, c, **_: clock.months_before(t, 5)),
+         "SEND Regs 2014 reg 18(2)", _post16_other),
     Rule("R10.1", "Family contacts a mediation adviser within 2 months of the decision letter",
          "SEND Regs 2014 reg 33", lambda t, c, **_: clock.months_after(t, 2)),
     Rule("R10.2", "Mediation certificate within 3 working days when mediation is declined",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.law import codes
@@ -61,6 +61,15 @@ class Case(Base):
     closed_on: Mapped[dt.date | None]
     closed_reason: Mapped[str | None] = mapped_column(Text)
     cease_reason: Mapped[int | None]
+    # The decision to cease (CFA s.45): the plan is maintained until its appeal window closes, so it is kept apart
+    # from closed_on, the day the plan ceased (confirm_ceased, SEN2 CeaseDate).
+    cease_decided_on: Mapped[dt.date | None]
+    # An appeal against the decision to cease, as disagreement resolution records it (casework.cases.ceasing):
+    # None, "pending", "upheld" (the decision stands) or "overturned" (the plan continues).
+    cease_appeal: Mapped[str | None] = mapped_column(String(20))
+    # The days the LA asked the head teacher or early years lead for information while deciding whether to
+    # assess (ISO dates): the school-closure exception to R1.1 rests on one of them (reg 5(4)(a)).
+    school_information_requests: Mapped[list[Any] | None] = mapped_column(JSON)
 
     # The soonest open duty deadline on the case, kept by the deadline ledger in the transaction of the event
     # that changes it (and by a correction's replay), so a list sorts and filters on the case row alone.

@@ -48,6 +48,9 @@ class Deadline(HasSubject, Base):
     cancelled_on: Mapped[dt.date | None]
     # The step of a tribunal order this row times (reg 44(2) sets one limit per step); None for every other kind.
     step: Mapped[str | None] = mapped_column(String(30))
+    # The transfer a phase-transfer deadline is for (reg 18): only a review or amendment within the 12 months
+    # before it meets the deadline.
+    transfer_on: Mapped[dt.date | None]
     # False for a window the family has (representations): it closes, it is never breached.
     is_duty: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = created_at_column()

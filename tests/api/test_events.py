@@ -42,12 +42,15 @@ def test_a_case_from_request_to_ceasing_through_every_event(api):
     case = api.event(cid, "decide_review_outcome", "2025-11-26", outcome="amend").get_json()
     assert case["state"] == "amending" and kinds(case, "amended_plan")[0]["due_on"] == "2026-01-21"
     assert api.event(cid, "issue_amended_plan", "2026-01-13").get_json()["state"] == "plan_maintained"
-    assert api.event(cid, "cease_plan", "2026-07-20", reason=4).get_json()["state"] == "ceased"
+    assert api.event(cid, "cease_plan", "2026-07-20", reason=4).get_json()["state"] == "ceasing"
+    # kept until the family's 2 months to appeal have passed: 20 September 2026 is the last day
+    assert api.event(cid, "confirm_ceased", "2026-09-20").status_code == 422
+    assert api.event(cid, "confirm_ceased", "2026-09-21").get_json()["state"] == "ceased"
     history = api.get(f"/cases/{cid}/history").get_json()
     assert [h["event"] for h in history] == [
         "request_received", "agree_to_assess", "request_advice", "request_advice", "record_advice", "record_exception",
         "decide_to_issue", "issue_draft", "issue_final", "set_phase_transfer", "hold_review_meeting",
-        "record_review_report", "decide_review_outcome", "issue_amended_plan", "cease_plan"]
+        "record_review_report", "decide_review_outcome", "issue_amended_plan", "cease_plan", "confirm_ceased"]
     assert history[1]["actor"].startswith("caseworker")
 
 
@@ -65,13 +68,13 @@ def test_refuse_withdraw_and_not_issue_paths(api):
 
 
 def test_review_outcomes_maintain_and_cease(api):
-    for outcome, state in (("maintain", "plan_maintained"), ("cease", "ceased")):
+    for outcome, state, extra in (("maintain", "plan_maintained", {}), ("cease", "ceasing", {"reason": 2})):
         cid = api.new_case()["id"]
         for event, on in (("agree_to_assess", "2024-10-01"), ("decide_to_issue", "2024-12-01"),
                           ("issue_draft", "2024-12-02"), ("issue_final", "2024-12-20"),
                           ("hold_review_meeting", "2025-11-01")):
             assert api.event(cid, event, on).status_code == 200
-        case = api.event(cid, "decide_review_outcome", "2025-11-20", outcome=outcome).get_json()
+        case = api.event(cid, "decide_review_outcome", "2025-11-20", outcome=outcome, **extra).get_json()
         assert case["state"] == state
 
 

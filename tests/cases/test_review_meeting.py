@@ -64,8 +64,11 @@ def test_a_meeting_before_the_day_it_was_arranged_is_refused(db, maintained):
     assert refused.value.code == "meeting_before_arranged" and "20 February 2025" in refused.value.message
 
 
-@freeze_time("2025-04-01")
-def test_ceasing_the_plan_cancels_the_notice_still_owed(db, maintained):
+@freeze_time("2025-05-01")
+def test_the_plan_ceased_cancels_the_notice_still_owed(db, maintained):
     ops.schedule_review_meeting(db, maintained.id, actor=None, on=D(2025, 2, 1), meeting_on=D(2025, 3, 5))
     case = ops.cease_plan(db, maintained.id, actor=None, on=D(2025, 2, 5), reason=5)
+    # still maintained while the family may appeal (to 5 April 2025): the notice is still owed
+    assert len(_open(case, "review_invitations")) == 1 and len(_open(case, "review_papers")) == 1
+    case = ops.confirm_ceased(db, maintained.id, actor=None, on=D(2025, 4, 6))
     assert _open(case, "review_invitations") == [] and _open(case, "review_papers") == []

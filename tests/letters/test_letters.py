@@ -57,11 +57,13 @@ def _decide(db, case_id: int, letter: str) -> None:
         return
     ops.hold_review_meeting(db, case_id, actor=None, on=D(2025, 5, 5))
     if kind == "review_decision":
-        ops.decide_review_outcome(db, case_id, actor=None, on=D(2025, 5, 19), outcome=variant)
+        ops.decide_review_outcome(db, case_id, actor=None, on=D(2025, 5, 19), outcome=variant,
+                                  reason=2 if variant == "cease" else None)
         return
     assert kind == "amendment_notice"
-    ops.decide_review_outcome(db, case_id, actor=None, on=D(2025, 5, 19), outcome="amend")
-    ops.issue_amended_plan(db, case_id, actor=None, on=D(2025, 5, 30))
+    # the family's 15 days on the amendments proposed on 18 May run to 1 June: the amended plan follows
+    ops.decide_review_outcome(db, case_id, actor=None, on=D(2025, 5, 18), outcome="amend")
+    ops.issue_amended_plan(db, case_id, actor=None, on=D(2025, 6, 2))
 
 
 LETTERS = ["refusal_to_assess", "decision_to_assess", "advice_request", "no_plan_notice", "draft_plan_notice",

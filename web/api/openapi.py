@@ -204,6 +204,18 @@ def _schemas() -> dict[str, Any]:
                     "required": ["returned", "within_6_weeks", "pct_within_6_weeks"],
                 },
             },
+            "breaches": {
+                "type": "object",
+                "description": "Each statutory limit due in the year, by rule id: how many fell due, how many "
+                               "were breached (met late, still open after the due date, or cancelled after it) "
+                               "and how many of those are excused by an exception recorded.",
+                "additionalProperties": {
+                    "type": "object",
+                    "properties": {"due": {"type": "integer"}, "raw": {"type": "integer"},
+                                   "excused": {"type": "integer"}},
+                    "required": ["due", "raw", "excused"],
+                },
+            },
         },
         "required": [
             "year",

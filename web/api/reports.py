@@ -7,7 +7,9 @@ import re
 from flask import g, jsonify, request
 
 from casework import access as authz
+from casework.core import clock
 from casework.core.errors import Invalid, MalformedInput
+from casework.reporting import breaches
 from casework.reporting import timeliness as reports
 from web import database, limits
 from web.api.views import api
@@ -35,4 +37,6 @@ def timeliness():
     year = year_param()
     db = database()
     with db.reading() as session:
-        return jsonify(reports.timeliness(session, year, db.policy))
+        # beside the DfE figures, each statutory limit due in the year: breached (raw) and excused
+        return jsonify({**reports.timeliness(session, year, db.policy),
+                        "breaches": breaches.breaches(session, year, clock.today())})

@@ -1,0 +1,107 @@
+"""Re-assessment (regs 24-27): the decision on a request (R5.3, 15 days, a service level), the plan within 14
+weeks of a decision to re-assess (R5.4) with the reg 27(3) exceptions, and a re-assessed plan that is not a new
+plan in the DfE figure. Dates worked out by hand in each test."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from casework import operations as ops
+from casework.core.errors import EventNotAllowed, Invalid
+from casework.deadlines.status import excused, status
+from casework.law import rules
+from casework.reporting.timeliness import timeliness
+from tests.support import by_kind, snapshot, to_final_plan
+
+D = dt.date
+
+
+@pytest.fixture
+def maintained(db, new_case):
+    return to_final_plan(db, new_case(D(2023, 9, 4)).id, start=D(2023, 9, 4))  # final plan 8 January 2024
+
+
+def _one(case, kind):
+    [deadline] = by_kind(case)[kind]
+    return deadline
+
+
+def test_a_request_owes_a_decision_in_15_days_as_a_service_level(db, maintained):
+    case = ops.request_reassessment(db, maintained.id, actor=None, on=D(2025, 3, 3), requested_by="parent")
+    decision = _one(case, "reassessment_decision")
+    assert (decision.rule, decision.starts_on, decision.due_on) == ("R5.3", D(2025, 3, 3), D(2025, 3, 18))
+    assert not rules.rule_in_force("R5.3", D(2025, 3, 3)).statutory  # never counted as a breach
+    assert status(decision, D(2025, 3, 19), db.policy) == "overdue"
+    case = ops.refuse_to_reassess(db, case.id, actor=None, on=D(2025, 3, 20), reason="Assessed in the last 6 months")
+    assert status(_one(case, "reassessment_decision"), D(2025, 4, 1), db.policy) == "met_late"
+    assert "reassessment_final" not in by_kind(case) and case.state == "plan_maintained"
+
+
+def test_a_decision_to_reassess_owes_the_plan_in_14_weeks_met_by_the_amended_plan(db, maintained):
+    ops.request_reassessment(db, maintained.id, actor=None, on=D(2025, 3, 3), requested_by="school")
+    case = ops.decide_to_reassess(db, maintained.id, actor=None, on=D(2025, 3, 17))
+    assert status(_one(case, "reassessment_decision"), D(2025, 4, 1), db.policy) == "met"
+    final = _one(case, "reassessment_final")
+    # 17 March 2025 + 98 days: 14 to 31 March, 30 in April, 31 in May, 23 in June = 23 June 2025
+    assert (final.rule, final.due_on, final.citation) == ("R5.4", D(2025, 6, 23), "SEND Regs 2014 reg 27(2)")
+    ops.propose_amendments(db, case.id, actor=None, on=D(2025, 5, 1))
+    case = ops.issue_amended_plan(db, case.id, actor=None, on=D(2025, 5, 16))
+    assert status(_one(case, "reassessment_final"), D(2025, 7, 1), db.policy) == "met"
+
+
+def test_a_late_reassessed_plan_is_overdue_then_met_late_and_excused_by_personal_circumstances(db, maintained):
+    ops.request_reassessment(db, maintained.id, actor=None, on=D(2025, 3, 3), requested_by="parent")
+    case = ops.decide_to_reassess(db, maintained.id, actor=None, on=D(2025, 3, 17))
+    assert status(_one(case, "reassessment_final"), D(2025, 6, 24), db.policy) == "overdue"
+    ops.propose_amendments(db, case.id, actor=None, on=D(2025, 6, 10))
+    ops.record_exception(db, case.id, actor=None, on=D(2025, 6, 12), reason="personal_circumstances",
+                         starts_on=D(2025, 4, 1), ends_on=D(2025, 5, 20), applies_to="reassessment_final")
+    case = ops.decide_not_to_amend(db, case.id, actor=None, on=D(2025, 7, 1), reason="Needs unchanged")
+    final = _one(case, "reassessment_final")
+    assert final.met_on == D(2025, 7, 1) and status(final, D(2025, 7, 2), db.policy) == "met_late"
+    assert excused(final, "met_late", case.exceptions, D(2025, 7, 2))
+
+
+def test_the_plan_ceased_cancels_a_reassessment_running(db, maintained):
+    ops.request_reassessment(db, maintained.id, actor=None, on=D(2025, 3, 3), requested_by="parent")
+    ops.decide_to_reassess(db, maintained.id, actor=None, on=D(2025, 3, 17))
+    ops.cease_plan(db, maintained.id, actor=None, on=D(2025, 3, 31), reason=4)
+    case = ops.confirm_ceased(db, maintained.id, actor=None, on=D(2025, 6, 1))  # 31 May was the last day
+    assert _one(case, "reassessment_final").cancelled_on == D(2025, 6, 1)
+
+
+def test_decisions_need_a_request_waiting_and_requests_do_not_pile_up(db, maintained):
+    before = snapshot(db, maintained.id)
+    with pytest.raises(Invalid) as refused:
+        ops.decide_to_reassess(db, maintained.id, actor=None, on=D(2025, 3, 17))
+    assert refused.value.code == "not_outstanding"
+    assert snapshot(db, maintained.id) == before
+    ops.request_reassessment(db, maintained.id, actor=None, on=D(2025, 3, 3), requested_by="parent")
+    with pytest.raises(Invalid) as refused:
+        ops.request_reassessment(db, maintained.id, actor=None, on=D(2025, 3, 5), requested_by="school")
+    assert refused.value.code == "already_requested" and "3 March 2025" in refused.value.message
+    with pytest.raises(Invalid) as refused:
+        ops.refuse_to_reassess(db, maintained.id, actor=None, on=D(2025, 3, 2), reason="x")
+    assert refused.value.code == "date_before_trigger"
+    case = ops.decide_to_reassess(db, maintained.id, actor=None, on=D(2025, 3, 10))
+    assert "request_reassessment" not in ops.allowed_events(case)
+    assert "decide_to_reassess" not in ops.allowed_events(case)
+
+
+def test_a_reassessment_is_not_possible_while_the_plan_is_being_amended(db, maintained):
+    ops.propose_amendments(db, maintained.id, actor=None, on=D(2025, 3, 3))
+    with pytest.raises(EventNotAllowed):
+        ops.request_reassessment(db, maintained.id, actor=None, on=D(2025, 3, 4), requested_by="parent")
+
+
+def test_a_reassessed_plan_is_not_a_new_plan_in_the_dfe_figure(db, maintained, new_case):
+    ops.request_reassessment(db, maintained.id, actor=None, on=D(2025, 3, 3), requested_by="parent")
+    ops.decide_to_reassess(db, maintained.id, actor=None, on=D(2025, 3, 17))
+    ops.propose_amendments(db, maintained.id, actor=None, on=D(2025, 5, 1))
+    ops.issue_amended_plan(db, maintained.id, actor=None, on=D(2025, 5, 16))
+    to_final_plan(db, new_case(D(2024, 9, 2)).id)  # one new plan in 2025, on 6 January, within 20 weeks
+    with db.reading() as session:
+        figures = timeliness(session, 2025, db.policy)
+    assert (figures["plans_issued"], figures["within_20_weeks"]) == (1, 1)
