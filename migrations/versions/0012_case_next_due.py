@@ -60,8 +60,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("DROP INDEX ix_cases_sqlite_state_next_due")
-        op.execute("DROP INDEX ix_cases_sqlite_next_due")
+        # IF EXISTS: a later downgrade that rebuilt the table (SQLite batch mode) has dropped them already.
+        op.execute("DROP INDEX IF EXISTS ix_cases_sqlite_state_next_due")
+        op.execute("DROP INDEX IF EXISTS ix_cases_sqlite_next_due")
     if op.get_bind().dialect.name == "postgresql":
         for name, _table, _expression in _TRIGRAM_INDEXES:
             op.execute(f"DROP INDEX {name}")
