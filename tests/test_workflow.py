@@ -34,6 +34,7 @@ CONTRACT = {  # event -> states it may fire from (contract.md)
     "issue_amended_plan": {"amending"},
     "cease_plan": {"plan_maintained"},
     "withdraw": {"request_received", "assessment", "drafting", "draft_issued"},
+    "assign_caseworker": set(ehcp.STATES),  # any state: a closed case with advice still owed has an officer too
 }
 
 
@@ -48,9 +49,9 @@ def test_allowed_events_per_state_match_the_contract():
         assert set(ehcp.allowed_events(state)) == expected, state
 
 
-def test_terminal_states_allow_only_advice_still_owed():
+def test_terminal_states_allow_only_advice_still_owed_and_allocation():
     for state in ("refused_to_assess", "not_issued", "ceased", "withdrawn"):
-        assert ehcp.allowed_events(state) == ["record_advice", "void_advice_request"]
+        assert ehcp.allowed_events(state) == ["record_advice", "void_advice_request", "assign_caseworker"]
 
 
 def test_a_closed_case_with_no_advice_owed_allows_nothing(db, new_case):

@@ -71,7 +71,7 @@ def test_every_form_post_without_a_csrf_token_is_refused(app, browser_for, a_cas
     for route in routes:
         path = (route.replace("<id:case_id>", str(a_case["case"])).replace("<event>", "agree_to_assess")
                 .replace("<id:advice_request_id>", str(a_case["advice"])).replace("<id:entry_id>", "1")
-                .replace("<id:organisation_id>", "1"))
+                .replace("<id:organisation_id>", "1").replace("<id:alert_id>", "1"))
         who = admin if route.startswith("/admin") else caseworker
         answer = who.client.post(path, data={"on": ["1", "10", "2024"], "username": "intruder", "role": "admin",
                                              "password": "long-enough-password"})
