@@ -144,6 +144,8 @@ def allowed_events(case: Case) -> list[str]:
 def _has_something_to_act_on(case: Case, event: str) -> bool:
     if event in ("record_advice", "void_advice_request"):
         return any(outstanding(case, a) for a in case.advice_requests)
+    if event == "assign_caseworker":  # a closed case needs an officer only while advice on it is still owed
+        return case.state not in ehcp.TERMINAL_STATES or any(outstanding(case, a) for a in case.advice_requests)
     if event == "withdraw_exception":
         return any(e.withdrawn_on is None for e in case.exceptions)
     if event in ACTIONABLE:
