@@ -122,9 +122,12 @@ def _whole_number_from_one(raw: str) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from casework.imports import demo
+    from casework.imports import bulk, demo
 
-    demo.load(open_database(), seed=args.seed, cases=args.cases)
+    if args.cases is not None and args.cases >= bulk.BULK_FROM:  # a caseload at scale: rows written in bulk
+        bulk.load(open_database(), seed=args.seed, cases=args.cases)
+    else:
+        demo.load(open_database(), seed=args.seed, cases=args.cases)
     return 0
 
 
@@ -192,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="load a demo caseload and demo users")
     demo.add_argument("--seed", type=int, default=2014)
     demo.add_argument("--cases", type=_whole_number_from_one, default=None,
-                      help="how many cases to load (300 unless given)")
+                      help="how many cases to load (300 unless given; from 1,000 they are written in bulk)")
     demo.set_defaults(func=cmd_demo)
     return parser
 

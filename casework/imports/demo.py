@@ -461,7 +461,7 @@ def plan_caseload(seed: int = 2014, today: dt.date | None = None, cases: int = D
 
 # --------------------------------------------------------------------------------------------------- loading
 
-def _existing_demo_users(db: Database) -> list[str]:
+def existing_demo_users(db: Database) -> list[str]:
     with db.reading() as session:
         names = [u.username for u in DEMO_USERS]
         return sorted(session.scalars(select(User.username).where(User.username.in_(names))))
@@ -495,11 +495,11 @@ def _record(db: Database, script: CaseScript, caseworker: User, adviser: User) -
 def load(db: Database, seed: int = 2014, *, cases: int | None = None, out: Callable[[str], None] = print) -> None:
     """Create the demo organisations, users and caseload (``cases`` of them, 300 unless given), unless the demo
     users already exist."""
-    existing = _existing_demo_users(db)
+    existing = existing_demo_users(db)
     if existing:
         out(f"The demo users already exist ({', '.join(existing)}), so the demo caseload is already loaded; "
             "nothing was added.")
-        _sign_in_help(out)
+        sign_in_help(out)
         return
     for name, kind, urn, ukprn in DIRECTORY:
         organisations.add_organisation(db, name, kind, urn=urn, ukprn=ukprn)
@@ -513,10 +513,10 @@ def load(db: Database, seed: int = 2014, *, cases: int | None = None, out: Calla
     out(f"Loaded {len(scripts)} demo cases received from {first.day} {first:%B %Y} to {last.day} {last:%B %Y}, "
         "all assigned to the demo caseworker: "
         + ", ".join(f"{states[s]} {s.replace('_', ' ')}" for s in ehcp.STATES) + ".")
-    _sign_in_help(out)
+    sign_in_help(out)
 
 
-def _sign_in_help(out: Callable[[str], None]) -> None:
+def sign_in_help(out: Callable[[str], None]) -> None:
     out(f"Start the service with `ehcp serve`, then sign in at {SIGN_IN_ADDRESS} as:")
     for user in DEMO_USERS:
         where = f" ({user.organisation})" if user.organisation else ""
