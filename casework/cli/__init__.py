@@ -196,13 +196,17 @@ def _whole_number_from_one(raw: str) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Load the demo, then run the deadline scan once (without mail), so the manager signs in to alerts."""
     from casework.alerts import scan
-    from casework.imports import demo
+    from casework.imports import bulk, demo
 
     if not 1 <= args.cases <= MAX_DEMO_CASES:
         raise UsageError(f"--cases must be a whole number from 1 to {MAX_DEMO_CASES:,}")
     settings = load_settings()
     db = open_database(settings)
-    if demo.load(db, seed=args.seed, cases=args.cases, address=args.address):
+    if args.cases >= bulk.BULK_FROM:  # a caseload at scale: rows written in bulk
+        loaded = bulk.load(db, seed=args.seed, cases=args.cases) is not None
+    else:
+        loaded = demo.load(db, seed=args.seed, cases=args.cases, address=args.address)
+    if loaded:
         result = scan.run_scan(db, settings, send_mail=False)
         print(f"Deadline scan run as of {clock.written(clock.today())}: {result['new_alerts']} overdue alerts "
               f"and {result['new_warnings']} warnings, on the manager's dashboard.")
@@ -341,7 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="load a demo caseload and demo users")
     demo.add_argument("--seed", type=int, default=2014)
-    demo.add_argument("--cases", type=int, default=300, help="how many cases (300 by default)")
+    demo.add_argument("--cases", type=_whole_number_from_one, default=300,
+                      help="how many cases (300 by default; from 1,000 they are written in bulk)")
     demo.add_argument("--address", default="http://127.0.0.1:8000/sign-in",
                       help="the sign-in address to print: where the service will really be served")
     demo.set_defaults(func=cmd_demo)

@@ -475,7 +475,7 @@ def plan_caseload(seed: int = 2014, today: dt.date | None = None, cases: int = D
 
 # --------------------------------------------------------------------------------------------------- loading
 
-def _existing_demo_users(db: Database) -> list[str]:
+def existing_demo_users(db: Database) -> list[str]:
     with db.reading() as session:
         names = [u.username for u in DEMO_USERS]
         return sorted(session.scalars(select(User.username).where(User.username.in_(names))))
@@ -512,11 +512,11 @@ def load(db: Database, seed: int = 2014, *, cases: int = DEMO_CASES, address: st
          out: Callable[[str], None] = print) -> bool:
     """Create the demo organisations, users and caseload, unless the demo users already exist (then False).
     ``address`` is where the service will be signed in to, as it will really be served."""
-    existing = _existing_demo_users(db)
+    existing = existing_demo_users(db)
     if existing:
         out(f"The demo users already exist ({', '.join(existing)}), so the demo caseload is already loaded; "
             "nothing was added.")
-        _sign_in_help(out, address)
+        sign_in_help(out, address)
         return False
     for name, kind, urn, ukprn in DIRECTORY:
         organisations.add_organisation(db, name, kind, urn=urn, ukprn=ukprn)
@@ -538,11 +538,11 @@ def load(db: Database, seed: int = 2014, *, cases: int = DEMO_CASES, address: st
         + ", ".join(f"{states[s]} {s.replace('_', ' ')}" for s in ehcp.STATES)
         + f". {waiting} requests wait in the intake queue for the manager to allocate; the others are shared by "
         "the two demo caseworkers.")
-    _sign_in_help(out, address)
+    sign_in_help(out, address)
     return True
 
 
-def _sign_in_help(out: Callable[[str], None], address: str = SIGN_IN_ADDRESS) -> None:
+def sign_in_help(out: Callable[[str], None], address: str = SIGN_IN_ADDRESS) -> None:
     out(f"Start the service with `ehcp serve`, then sign in at {address} as:")
     for user in DEMO_USERS:
         where = f" ({user.organisation})" if user.organisation else ""
