@@ -150,10 +150,11 @@ def list_copies_out_of_step(session: Any) -> list[str]:
 
 # The replay check of the bulk loader: what ``casework.imports.bulk`` writes must be what the operations write.
 _REPLAY_DATE_FIELDS = ("received_on",)
-_REPLAY_COMPARED = ("kind", "rule", "citation", "starts_on", "due_on", "met_on", "cancelled_on", "is_duty")
+_REPLAY_COMPARED = ("kind", "rule", "citation", "starts_on", "due_on", "met_on", "cancelled_on", "is_duty",
+                    "transfer_on")
 _REPLAY_CASE_FACTS = ("state", "version", "received_on", "last_event_on", "decision_to_assess_on", "draft_issued_on",
                       "plan_issued_on", "named_setting", "review_meeting_on", "closed_on", "closed_reason",
-                      "cease_reason", "next_due_on", "next_due_kind")
+                      "cease_reason", "cease_decided_on", "next_due_on", "next_due_kind")
 
 
 def replay_bulk_stories(stories: list[Any], policy: Any) -> int:

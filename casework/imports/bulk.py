@@ -10,7 +10,7 @@ rows then go in by set-based inserts, one transaction per chunk of cases. ``test
 stories through the operations and requires the same rows.
 
 The directory and demo users are the demo's (so the same sign-ins work), with the coordinators that educational
-advice is asked of added; the cases are spread over 40 caseworkers, the demo caseworker among them. Loading is
+advice is asked of added; the cases are spread over 40 caseworkers, the demo's caseworkers among them. Loading is
 refused once the demo users exist, so running it twice adds nothing.
 """
 
@@ -23,22 +23,25 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
 from casework import accounts, operations, organisations
+from casework.cases import ceasing, review
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.policy import Policy
 from casework.imports import demo
-from casework.law import rules
+from casework.law import codes, rules
+from casework.law.events import EVENTS
 from casework.models import AdviceRequest, AuditEntry, Case, Contact, Deadline, Organisation, Person
 from workflows import ehcp
 
 BULK_FROM = 1_000  # ``ehcp demo --cases N`` loads in bulk from this many cases; fewer go through the operations
 CHUNK_CASES = 5_000
-CASEWORKERS = 40  # the demo caseworker and 39 colleagues
+CASEWORKERS = 40  # the demo's caseworkers and their colleagues, officer02 onwards
 SENCOS = "Special educational needs coordinators"
 DIRECTORY = (*demo.DIRECTORY, (SENCOS, "other", None, None))
 # Whom each type of advice is asked of: the first seven times in ten, the last the rest.
@@ -108,7 +111,7 @@ class Story:
         row = dict(id=self.ids.next("deadline"), case_id=self.case["id"], kind=kind, rule=rule.id,
                    citation=rule.citation, starts_on=trigger,
                    due_on=rule.due_on(trigger, self.policy.counting, **facts), met_on=None, cancelled_on=None,
-                   is_duty=spec.is_duty, created_at=self.now,
+                   is_duty=spec.is_duty, created_at=self.now, transfer_on=None,
                    # The subject, as the operations set it: the advice request, or else the case itself.
                    subject_type="case" if advice_id is None else "advice_request",
                    subject_id=self.case["id"] if advice_id is None else advice_id)
@@ -126,6 +129,25 @@ class Story:
     def cancel(self, on: dt.date, *kinds: str) -> None:
         for row in self.open_rows(kinds):
             row["cancelled_on"] = on
+
+    def meet_phase_transfers(self, on: dt.date) -> None:
+        """As ``review.meet_phase_transfers``: only the transfers ``on`` falls within the 12 months before."""
+        for row in self.open_rows(("phase_transfer",)):
+            if review.within_twelve_months_before(SimpleNamespace(**row), on):
+                row["met_on"] = on
+
+    def close_window(self, kind: str) -> None:
+        """As ``Ledger.close_window``: a family's window that has run its course is met on its last day."""
+        for row in self.open_rows((kind,)):
+            row["met_on"] = row["due_on"]
+
+    def end_window(self, on: dt.date, kind: str) -> None:
+        """As ``Ledger.end_window``: met on its last day once run, cancelled while still running."""
+        for row in self.open_rows((kind,)):
+            if on > row["due_on"]:
+                row["met_on"] = row["due_on"]
+            else:
+                row["cancelled_on"] = on
 
     def settle(self) -> None:
         """The copies lists read, as the deadline ledger keeps them: the case's soonest open duty deadline
@@ -213,7 +235,8 @@ class Caseload:
                                                                    (55, 38, 4, 3))[0],
                     assigned_caseworker_id=worker[0], last_event_on=received, decision_to_assess_on=None,
                     draft_issued_on=None, plan_issued_on=None, named_setting=None, review_meeting_on=None,
-                    closed_on=None, closed_reason=None, cease_reason=None, created_at=now)
+                    closed_on=None, closed_reason=None, cease_reason=None, cease_decided_on=None,
+                    created_at=now)
         story = Story(case, self.ids, self.policy, worker, now, person)
         story.person_entries.append(dict(
             id=self.ids.next("audit"), person_id=person["id"], actor_id=worker[0], actor=worker[1], at=now,
@@ -332,6 +355,13 @@ class Caseload:
             self._reviews(story)
 
     def _reviews(self, story: Story) -> None:
+        """The plan's annual reviews, amendments and phase transfers, then, once a decision to cease has waited
+        out the family's time to appeal, the plan ceased."""
+        self._review_cycles(story)
+        if story.state == "ceasing":
+            self._confirm_ceased(story)
+
+    def _review_cycles(self, story: Story) -> None:
         rng, today = self.rng, self.today
         while story.state == "plan_maintained":
             since = story.case["last_event_on"]
@@ -342,16 +372,15 @@ class Caseload:
                 year = on.year if on < rules.rule_in_force("R8.1", on).due_on(on, transfer="school", year=on.year) \
                     else on.year + 1
                 if on <= today and on < annual["due_on"]:
-                    rule_id = "R8.2" if transfer == "post16" else "R8.1"
-                    story.cancel(on, "phase_transfer")
-                    story.open("phase_transfer", on, rule_id=rule_id, transfer=transfer, year=year)
+                    # A transfer set earlier stays as it is: a new one never erases a deadline already owed.
+                    row = story.open("phase_transfer", on, rule_id=rules.PHASE_TRANSFER_RULES[transfer],
+                                     transfer=transfer, year=year)
+                    row["transfer_on"] = rules.transfer_date(year)
                     story.event("set_phase_transfer", on, transfer=transfer, year=year)
-            if rng.random() < 0.015:
+            if rng.random() < 0.04:  # ceasing outside a review: a move away, higher education, work
                 on = story.case["last_event_on"] + dt.timedelta(days=rng.randint(30, 300))
                 if on <= today and on <= annual["due_on"]:
-                    story.cancel(on, "annual_review", "review_report", "amended_plan", "phase_transfer")
-                    story.case.update(cease_reason=rng.randint(1, 9), closed_on=on)
-                    story.event("cease_plan", on, "ceased", reason=story.case["cease_reason"])
+                    self._cease(story, on)
                     return
             meeting = annual["due_on"] - dt.timedelta(days=rng.randint(0, 45))
             if rng.random() < 0.15:
@@ -373,39 +402,71 @@ class Caseload:
                 return
             outcome = rng.choices(("maintain", "amend", "cease"), (80, 15, 5))[0]
             story.meet(decided, "review_decision", "annual_review")
-            if outcome == "cease":
-                story.cancel(decided, "phase_transfer", "amended_plan", "review_report")
-                story.case["closed_on"] = decided
-                story.event("decide_review_outcome", decided, "ceased", outcome=outcome)
+            if outcome == "cease":  # no new review period: the plan runs on only until it has ceased
+                story.case.update(cease_reason=rng.choice(codes.CEASE_REASONS), cease_decided_on=decided)
+                story.event("decide_review_outcome", decided, "ceasing", outcome=outcome,
+                            reason=story.case["cease_reason"])
                 return
             if outcome == "maintain":
-                story.meet(decided, "phase_transfer")
-            else:
+                story.meet_phase_transfers(decided)
+            else:  # the proposed amendments go with the decision: the family's 15 days and the 8 weeks run
+                story.open("amendment_representations", decided)
                 story.open("amended_plan", decided)
             start = meeting if self.policy.review_period_starts_at == "meeting" else decided
             story.open("annual_review", start)
             story.event("decide_review_outcome", decided, "plan_maintained" if outcome == "maintain" else "amending",
                         outcome=outcome)
             if outcome == "amend":
-                amended = decided + dt.timedelta(days=self._days((20, 56), (57, 100), 0.25))
+                if rng.random() < 0.05:  # decided to cease while the plan was being amended: a move away
+                    on = decided + dt.timedelta(days=rng.randint(1, 40))
+                    if on <= today:
+                        self._cease(story, on)
+                        return
+                window = story.open_rows(("amendment_representations",))[-1]
+                amended = max(decided + dt.timedelta(days=self._days((20, 56), (57, 100), 0.25)),
+                              window["due_on"] + dt.timedelta(days=1))  # never before the family's window closed
                 if amended > today:
                     return
-                story.meet(amended, "amended_plan", "phase_transfer")
+                story.meet(amended, "amended_plan")
+                story.close_window("amendment_representations")
+                story.meet_phase_transfers(amended)
                 story.event("issue_amended_plan", amended, "plan_maintained")
+
+    def _cease(self, story: Story, on: dt.date) -> None:
+        """A decision to cease outside a review: the plan and what it owes run on until the appeal time has
+        passed."""
+        story.case.update(cease_reason=self.rng.choice(codes.CEASE_REASONS), cease_decided_on=on)
+        story.event("cease_plan", on, "ceasing", reason=story.case["cease_reason"])
+
+    def _confirm_ceased(self, story: Story) -> None:
+        """Confirmed once the family's time to appeal has passed with no appeal (none are made here): mostly within
+        a month, else when the placement ends some months on. What the plan still owed is cancelled and a
+        window on amendments ended."""
+        decided = story.case["cease_decided_on"]
+        last_day = ceasing.appeal_time_ends(SimpleNamespace(
+            cease_decided_on=decided, deadlines=[SimpleNamespace(**row) for row in story.deadlines]))
+        on = last_day + dt.timedelta(days=self._days((1, 30), (31, 150), 0.3))
+        if on > self.today:
+            return
+        story.cancel(on, *EVENTS["confirm_ceased"].cancels)
+        story.end_window(on, "amendment_representations")
+        story.case["closed_on"] = on
+        story.event("confirm_ceased", on, "ceased")
 
 
 def _directory_and_users(db: Database) -> tuple[list[tuple[int, str]], dict[str, tuple[tuple[str, int], ...]]]:
     """The demo's directory and users, and the caseworkers the cases are shared among."""
     for name, kind, urn, ukprn in DIRECTORY:
         organisations.add_organisation(db, name, kind, urn=urn, ukprn=ukprn)
-    users = {u.role: accounts.create_user(db, u.username, u.role, organisation=u.organisation, email=u.email,
-                                          password=u.password) for u in demo.DEMO_USERS}
+    users = [accounts.create_user(db, u.username, u.role, organisation=u.organisation, email=u.email,
+                                  password=u.password) for u in demo.DEMO_USERS]
+    own = [user for user in users if user.role == "caseworker"]
     colleagues = [accounts.create_user(db, f"officer{n:02d}", "caseworker", email=f"officer{n:02d}@demo.example")
-                  for n in range(2, CASEWORKERS + 1)]
+                  for n in range(2, CASEWORKERS - len(own) + 2)]
     with db.reading() as session:
         ids = dict(session.execute(select(Organisation.name, Organisation.id)).tuples().all())
     bodies = {kind: tuple((name, ids[name]) for name in names) for kind, names in ADVISORY_BODIES.items()}
-    return [(u.id, u.username) for u in (users["caseworker"], *colleagues)], bodies
+    return [(u.id, u.username) for u in (*own, *colleagues)], bodies
 
 
 def _first_free_ids(db: Database) -> IdSequence:
@@ -475,7 +536,7 @@ def load(db: Database, seed: int = 2014, *, cases: int, out: Callable[[str], Non
     loaded = load_caseload(db, cases, clock.today(), seed)
     states = loaded["states"]
     out(f"Loaded {cases:,} demo cases in {loaded['seconds']:.0f} seconds, received over the last two years and "
-        f"shared among {CASEWORKERS} caseworkers (the demo caseworker among them): "
+        f"shared among {CASEWORKERS} caseworkers (the demo's caseworkers among them): "
         + ", ".join(f"{states[s]:,} {s.replace('_', ' ')}" for s in ehcp.STATES) + ".")
     demo.sign_in_help(out)
     return loaded
