@@ -131,14 +131,18 @@ def plan_events(db: Database, sample: int, today: dt.date, seed: int) -> list[Pl
                 if ids and len(chosen) < sample:
                     chosen.append(ids.pop())
         chosen.sort()
-        facts: dict[int, tuple[str, dt.date | None]] = {}
+        facts: dict[int, tuple[str, dt.date | None, dt.date | None]] = {}
         outstanding: dict[int, list[int]] = {}
         report_open: set[int] = set()
+        window_ends: dict[int, dt.date] = {}  # the family's 15 days on amendments, where they still run
         for start in range(0, len(chosen), 900):
             ids = chosen[start:start + 900]
-            for case_id, state, draft_on in session.execute(
-                    select(Case.id, Case.state, Case.draft_issued_on).where(Case.id.in_(ids))):
-                facts[case_id] = (state, draft_on)
+            for case_id, state, draft_on, cease_on in session.execute(
+                    select(Case.id, Case.state, Case.draft_issued_on, Case.cease_decided_on).where(Case.id.in_(ids))):
+                facts[case_id] = (state, draft_on, cease_on)
+            window_ends.update(session.execute(select(Deadline.case_id, func.max(Deadline.due_on)).where(
+                Deadline.case_id.in_(ids), Deadline.kind == "amendment_representations", Deadline.met_on.is_(None),
+                Deadline.cancelled_on.is_(None)).group_by(Deadline.case_id)).tuples().all())
             for case_id, advice_id in session.execute(select(AdviceRequest.case_id, AdviceRequest.id).where(
                     AdviceRequest.case_id.in_(ids), AdviceRequest.returned_on.is_(None))):
                 outstanding.setdefault(case_id, []).append(advice_id)
@@ -148,7 +152,7 @@ def plan_events(db: Database, sample: int, today: dt.date, seed: int) -> list[Pl
     transfer_year = today.year if today < dt.date(today.year, 2, 14) else today.year + 1
     planned: list[PlannedEvent] = []
     for case_id in chosen:
-        state, draft_on = facts[case_id]
+        state, draft_on, cease_on = facts[case_id]
         waiting = outstanding.get(case_id, [])
         if state == "request_received":
             event, fields = ("agree_to_assess", {}) if rng.random() < 0.9 else \
@@ -170,8 +174,14 @@ def plan_events(db: Database, sample: int, today: dt.date, seed: int) -> list[Pl
         elif state == "under_review":
             event, fields = ("record_review_report", {}) if case_id in report_open else \
                 ("decide_review_outcome", {"outcome": rng.choice(("maintain", "maintain", "amend"))})
-        elif state == "amending":
-            event, fields = "issue_amended_plan", {}
+        elif state == "amending":  # the amended plan once the family's 15 days are over, else not amended after all
+            event, fields = ("issue_amended_plan", {}) if today > window_ends.get(case_id, dt.date.min) else \
+                ("decide_not_to_amend", {"reason": "The family's representations showed no amendment is needed"})
+        elif state == "ceasing":  # confirmed once the appeal time has passed; until then a call is logged
+            event, fields = ("confirm_ceased", {}) if cease_on is not None and \
+                today > clock.months_after(cease_on, 2) else \
+                ("record_contact", {"direction": "in", "channel": "phone", "party": "Parent",
+                                    "summary": "Asked when the plan will end"})
         else:
             raise AssertionError(f"no event planned for state {state}")
         planned.append(PlannedEvent(case_id, event, fields))
