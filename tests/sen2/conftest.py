@@ -65,7 +65,7 @@ def caseload(db: Database, new_case, make_user) -> dict[str, int]:
         ("decide_not_to_issue", D(2025, 6, 2), {"reason": "Needs can be met from the school's resources."}))
     new("Ceased", D(2023, 9, 4), ("agree_to_assess", D(2023, 10, 2)),
         *to_plan(D(2023, 12, 4), D(2023, 12, 11), D(2024, 1, 15)), ("cease_plan", D(2025, 9, 1), {"reason": 4}),
-        born=D(2006, 5, 4))
+        ("confirm_ceased", D(2025, 11, 3)), born=D(2006, 5, 4))
     new("Ongoing", D(2025, 11, 3))
     new("AfterCensus", D(2025, 10, 6), ("agree_to_assess", D(2026, 1, 20)))
     new("NextYear", D(2026, 1, 5))

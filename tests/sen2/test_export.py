@@ -11,8 +11,9 @@ Census: the third Thursday of January 2026 is the 15th; the return reports 2025.
 - Excepted (3 Feb 2025): assess 10 Mar, exception 1 Apr to 12 May on the 20 weeks, issue 2 Jun, plan
   14 Jul 2025 -> Week20 1; no details recorded, so the request's primary need ASD is rank 1.
 - NotIssued (3 Feb 2025): assess 10 Mar, not issued 2 Jun 2025 -> assessment H, 2 Jun 2025.
-- Ceased (4 Sep 2023): plan 15 Jan 2024, ceased 1 Sep 2025 with reason 4 -> CeaseDate and CeaseReason; no
-  active plan.
+- Ceased (4 Sep 2023): plan 15 Jan 2024, decision to cease 1 Sep 2025 with reason 4; the family's time to
+  appeal ran to 1 Nov 2025 (+ 2 months), and the ceasing was confirmed on Monday 3 Nov 2025 -> CeaseDate
+  3 Nov 2025 (the day the plan ceased, not the decision) and CeaseReason 4; no active plan.
 - Ongoing (3 Nov 2025): nothing yet -> a request with no outcome.
 - AfterCensus (6 Oct 2025): agreed to assess on 20 Jan 2026, after the census -> no outcome yet.
 - NextYear (5 Jan 2026) is next year's; OldClosed (refused 3 Apr 2023) closed before 2025: neither is in.
@@ -78,7 +79,7 @@ EXPECTED = [
         "A", D(2025, 6, 2), 1, plan(D(2025, 7, 14))))], active([("ASD", 1)])),
     person("NotIssued", [request(D(2025, 2, 3), "A", D(2025, 3, 10), assessment=assessment("H", D(2025, 6, 2)))]),
     person("Ceased", [request(D(2023, 9, 4), "A", D(2023, 10, 2), assessment=assessment(
-        "A", D(2023, 12, 4), 0, plan(D(2024, 1, 15), CeaseDate=D(2025, 9, 1), CeaseReason=4)))], born=D(2006, 5, 4)),
+        "A", D(2023, 12, 4), 0, plan(D(2024, 1, 15), CeaseDate=D(2025, 11, 3), CeaseReason=4)))], born=D(2006, 5, 4)),
     person("Ongoing", [request(D(2025, 11, 3))]),
     person("AfterCensus", [request(D(2025, 10, 6))]),
 ]
@@ -132,7 +133,7 @@ def test_element_names_and_nesting(made: sen2.Sen2Return) -> None:
     excepted = root.find("Persons/Person[Forename='Excepted']")
     assert excepted.findtext("Requests/Assessment/Week20") == "1"
     ceased = root.find("Persons/Person[Forename='Ceased']")
-    assert ceased.findtext("Requests/Assessment/NamedPlan/CeaseDate") == "2025-09-01"
+    assert ceased.findtext("Requests/Assessment/NamedPlan/CeaseDate") == "2025-11-03"
     assert ceased.find("ActivePlans") is None
     # nothing is written for a detail not known
     assert root.find("Persons/Person[Forename='Ongoing']/Requests/RequestOutcome") is None
