@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from casework.cases.ceasing import decided_to_cease
 from casework.cases.operations import ACTIONABLE, CHECKS, Effect, Step, _not_before, check, effect
 from casework.core import clock
 from casework.core.errors import Invalid
@@ -141,7 +142,7 @@ def _decide_review_outcome(step: Step) -> None:
     its alerts until the appeal time has passed (casework.cases.ceasing)."""
     case, outcome = step.case, step.fields["outcome"]
     if outcome == "cease":
-        case.cease_reason, case.cease_decided_on = step.fields["reason"], step.on
+        decided_to_cease(step, step.fields["reason"])
         return
     if outcome == "maintain":
         meet_phase_transfers(step)
