@@ -25,6 +25,7 @@ from web.pages import (
     family,
     lists,
     sen2,
+    transfers,
 )
 from web.pages.presenters import register_template_helpers
 
@@ -55,7 +56,8 @@ def register(app: Flask) -> None:
         app.logger.warning("GOV.UK Frontend is not installed at %s: run `npm ci` in web/ (bash .ci/setup)",
                            GOVUK_DIST)
     for blueprint in (auth.bp, cases.bp, family.bp, family.search_bp, advice.bp, dashboard.bp, admin.bp, directory.bp,
-                      allocation.bp, lists.bp, sen2.bp, sen2.case_bp, disputes.bp):
+                      allocation.bp, lists.bp, sen2.bp, sen2.case_bp, disputes.bp,
+                      transfers.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
 

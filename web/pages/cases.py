@@ -49,6 +49,7 @@ from web.pages.forms import (
     event_values,
 )
 from web.pages.paging import pagination
+from web.pages.transfers import steps_now as transfer_steps_now
 from workflows import ehcp
 
 bp = section("cases", authz.CASE_ROLES, "open cases", "/cases")
@@ -189,6 +190,7 @@ def _case_page(case_id: int, form: DocumentForm, form_errors: list[str] | None =
         person_history = profile.history(session, person.id)
         communications = operations.communications(session, case_id)
         has_disputes = bool(disputes.disputes_of(session, case_id))
+        transfer_steps = transfer_steps_now(session, found) if current_user.role in authz.CASE_WRITE_ROLES else []
     _name_the_advice(history, data["advice_requests"])
     shown = request.args.get("show")
     shown = shown if shown in timeline.KINDS else None
@@ -200,6 +202,7 @@ def _case_page(case_id: int, form: DocumentForm, form_errors: list[str] | None =
                            kinds=timeline.KINDS, family=family, communications=communications,
                            can_log="record_contact" in data["allowed_events"],
                            dispute_steps=list(STEP_TITLES.items()) if has_disputes else [],
+                           transfer_steps=transfer_steps,
                            events=events, letters=case_letters, documents=case_documents, document_form=form,
                            errors=error_list(form, form_errors) if form_errors is not None or form.errors else [])
 

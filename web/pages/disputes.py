@@ -2,8 +2,9 @@
 
 Each step's form is built as the case's own event forms are: its heading, date and button from the step's
 EventSpec (casework/law/disputes.py), its fields declared once below as EventFields and made into form fields
-by the same ``event_field``. The steps run beside the case, so they are reached from the case page's
-"Mediation and appeals" list, under the cases section's role check, and post with CSRF like every form.
+by the same ``event_field`` (``forms.step_form``). The steps run beside the case, so they are reached from the
+case page's "Mediation and appeals" list, under the cases section's role check, and post with CSRF like every
+form.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import SelectMultipleField, SubmitField
+from wtforms import SelectMultipleField
 
 from casework import access as authz
 from casework import disputes
@@ -28,12 +29,10 @@ from web.pages.access import section
 from web.pages.forms import (
     EventForm,
     GovCheckboxesInput,
-    GovDateField,
-    GovSubmitInput,
     attach_error,
     choice,
     error_list,
-    event_field,
+    step_form,
 )
 
 bp = section("disputes", authz.CASE_WRITE_ROLES, "record mediation and appeals", "/cases")
@@ -65,24 +64,18 @@ STEP_FIELDS: dict[str, tuple[EventField, ...]] = {
 }
 
 
-def step_form(name: str) -> type[EventForm]:
-    """The page form of one step: the EventSpec's date and button, then the step's declared fields."""
-    spec = law.DISPUTE_EVENTS[name]
-    attrs: dict[str, Any] = {
-        "on": GovDateField(spec.date_label, enter=spec.date_enter, description=spec.date_hint),
-        **{declared.name: event_field(declared) for declared in STEP_FIELDS[name]},
-    }
+def _form(name: str) -> type[EventForm]:
+    extra = {}
     if name == "register_appeal":
-        attrs["grounds"] = SelectMultipleField(
+        extra["grounds"] = SelectMultipleField(
             "Grounds of the appeal", widget=GovCheckboxesInput(), validate_choice=False,
             choices=[choice(code, label) for code, label in law.GROUNDS.items()],
             description="Select all that apply. Only an appeal about the school or institution named alone needs "
                         "no mediation certificate")
-    attrs["submit"] = SubmitField(spec.button, widget=GovSubmitInput())
-    return type(f"{name.title().replace('_', '')}Form", (EventForm,), attrs)
+    return step_form(law.DISPUTE_EVENTS[name], STEP_FIELDS[name], **extra)
 
 
-STEP_FORMS: dict[str, type[EventForm]] = {name: step_form(name) for name in STEP_FIELDS}
+STEP_FORMS: dict[str, type[EventForm]] = {name: _form(name) for name in STEP_FIELDS}
 STEP_TITLES: dict[str, str] = {name: law.DISPUTE_EVENTS[name].title for name in STEP_FIELDS}
 
 
@@ -141,6 +134,7 @@ def step(case_id: int, event: str):
             flash(f"{law.DISPUTE_EVENTS[event].history}: recorded on {reference}.", "success")
             return redirect(url_for("cases.case", case_id=case_id) + "#disputes")
     status = 422 if form.is_submitted() else 200
-    return render_template("disputes/step.html", title=f"{STEP_TITLES[event]}: {reference}", form=form,
-                           event=event, heading=STEP_TITLES[event], case_id=case_id, reference=reference,
-                           child=child, errors=error_list(form, form_errors)), status
+    return render_template("cases/step.html", title=f"{STEP_TITLES[event]}: {reference}", form=form,
+                           action=url_for("disputes.step", case_id=case_id, event=event), back="#disputes",
+                           heading=STEP_TITLES[event], case_id=case_id, reference=reference, child=child,
+                           errors=error_list(form, form_errors)), status
