@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from casework.cases.ceasing import decided_to_cease
 from casework.cases.operations import ACTIONABLE, CHECKS, Effect, Step, _not_before, check, effect
 from casework.core import clock
 from casework.core.errors import Invalid
@@ -142,6 +141,8 @@ def _decide_review_outcome(step: Step) -> None:
     its alerts until the appeal time has passed (casework.cases.ceasing)."""
     case, outcome = step.case, step.fields["outcome"]
     if outcome == "cease":
+        from casework.cases.ceasing import decided_to_cease  # ceasing imports the operations this module extends
+
         decided_to_cease(step, step.fields["reason"])
         return
     if outcome == "maintain":
