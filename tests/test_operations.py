@@ -213,7 +213,7 @@ def test_cease_plan_keeps_the_plan_until_the_appeal_time_has_passed(db, new_case
     kinds = by_kind(case)
     assert case.state == "ceasing" and case.cease_reason == 5 and case.cease_decided_on == D(2025, 9, 10)
     assert kinds["annual_review"][0].is_open and kinds["phase_transfer"][0].is_open
-    assert ops.allowed_events(case)[-1] == "confirm_ceased"
+    assert "confirm_ceased" in ops.allowed_events(case)
     case = ops.confirm_ceased(db, case.id, actor=None, on=D(2025, 11, 11))  # 10 November was the last day
     kinds = by_kind(case)
     assert kinds["annual_review"][0].cancelled_on == D(2025, 11, 11)

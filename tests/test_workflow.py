@@ -42,6 +42,9 @@ CONTRACT = {  # event -> states it may fire from (contract.md)
     "refuse_to_reassess": {"plan_maintained"},
     "cease_plan": {"plan_maintained", "amending"},
     "confirm_ceased": {"ceasing"},
+    # the tribunal overturned the decision to cease, or the council conceded (CFA s.45(3), reg 44(2)); the
+    # contract's table does not yet name an event for it
+    "continue_plan": {"ceasing"},
     "withdraw": {"request_received", "assessment", "drafting", "draft_issued"},
     "record_contact": set(ehcp.STATES),  # the communication log: any state, a closed case too
     "assign_caseworker": set(ehcp.STATES),  # allocation: whoever holds the case answers for it, closed or not

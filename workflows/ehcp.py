@@ -128,6 +128,8 @@ TRANSITIONS: tuple[tuple[str, tuple[str, ...], str | None, tuple[Guard, ...]], .
     ("refuse_to_reassess", ("plan_maintained",), None, ()),
     ("cease_plan", ("plan_maintained", "amending"), "ceasing", ()),
     ("confirm_ceased", ("ceasing",), "ceased", ()),
+    # the tribunal overturned the decision to cease (or the council conceded): the plan is maintained again
+    ("continue_plan", ("ceasing",), "plan_maintained", ()),
     ("withdraw", WITHDRAWABLE, "withdrawn", ()),
     ("assign_caseworker", STATES, None, ()),
 )

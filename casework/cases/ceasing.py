@@ -8,14 +8,19 @@ it, cancelling what the plan still owed; a confirmation asked for too early says
 
 Disagreement resolution records an appeal against the decision on the case through ``record_cease_appeal``
 (within its own unit of work): while an appeal is pending, or after it has overturned the decision, the plan
-cannot be confirmed as ceased; once an appeal has upheld the decision it can, appeal time or not.
+cannot be confirmed as ceased; once an appeal has upheld the decision it can, appeal time or not. Overturned
+(a tribunal order to continue the plan, or the council conceding), ``continue_plan`` returns the case to a plan
+maintained, and a later decision to cease starts with no appeal.
+
+The appeal's state is not part of the case's own history, so a replay of that history (a correction) reads it
+from the stored case.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from casework.cases.operations import Step, check, effect
+from casework.cases.operations import ACTIONABLE, Step, check, effect
 from casework.core import clock
 from casework.core.errors import Invalid
 from casework.models import Case
@@ -54,22 +59,38 @@ def appeal_time_ends(case: Case) -> dt.date | None:
     return clock.later_of(by_letter, *extended)
 
 
+def decided_to_cease(step: Step, reason: int) -> None:
+    """A decision to cease (at a review or at any time), with its SEN2 reason; a new decision has no appeal yet."""
+    step.case.cease_reason, step.case.cease_decided_on = reason, step.on
+    if not step.replaying:
+        step.case.cease_appeal = None
+
+
+def _appeal(step: Step) -> str | None:
+    """What an appeal against the decision has come to: on the case, or, in a replay, on the stored case."""
+    if not step.replaying:
+        return step.case.cease_appeal
+    stored = step.session.get(Case, step.case.id)
+    return stored.cease_appeal if stored is not None else None
+
+
 @effect("cease_plan")
 def _cease_plan(step: Step) -> None:
     """The decision to cease, with its SEN2 reason: the plan is kept until the appeal time has passed."""
-    step.case.cease_reason, step.case.cease_decided_on = step.fields["reason"], step.on
+    decided_to_cease(step, step.fields["reason"])
 
 
 @check("confirm_ceased")
 def _check_confirm_ceased(step: Step) -> None:
     case = step.case
-    if case.cease_appeal == APPEAL_PENDING:
+    appeal = _appeal(step)
+    if appeal == APPEAL_PENDING:
         raise Invalid("The plan cannot be confirmed as ceased while the family's appeal against the decision to "
                       f"cease is waiting for the tribunal ({CEASE_CITATION}).", code="appeal_pending", field="on")
-    if case.cease_appeal == APPEAL_OVERTURNED:
+    if appeal == APPEAL_OVERTURNED:
         raise Invalid("The tribunal overturned the decision to cease, so the plan continues.",
                       code="cease_overturned", field="on")
-    if case.cease_appeal == APPEAL_UPHELD:
+    if appeal == APPEAL_UPHELD:
         return
     last_day = appeal_time_ends(case)
     if last_day is not None and step.on <= last_day:
@@ -85,3 +106,26 @@ def _confirm_ceased(step: Step) -> None:
     amendments that had run its course is met on its last day."""
     step.ledger.end_window("amendment_representations")
     step.case.closed_on = step.on
+
+
+ACTIONABLE["continue_plan"] = lambda case: case.cease_appeal == APPEAL_OVERTURNED
+
+
+@check("continue_plan")
+def _check_continue_plan(step: Step) -> None:
+    appeal = _appeal(step)
+    if appeal == APPEAL_OVERTURNED:
+        return
+    if appeal == APPEAL_PENDING:
+        raise Invalid("The plan can be continued once the tribunal has decided the family's appeal against the "
+                      "decision to cease; the appeal is still waiting for the tribunal.", code="appeal_pending",
+                      field="on")
+    raise Invalid("The plan is continued only when the tribunal overturns the decision to cease, or the council "
+                  "concedes the family's appeal against it. Record the appeal and its outcome first.",
+                  code="cease_not_overturned", field="on")
+
+
+@effect("continue_plan")
+def _continue_plan(step: Step) -> None:
+    """The plan is maintained again: the decision to cease no longer stands (it stays in the history)."""
+    step.case.cease_reason, step.case.cease_decided_on = None, None

@@ -141,7 +141,9 @@ def _decide_review_outcome(step: Step) -> None:
     its alerts until the appeal time has passed (casework.cases.ceasing)."""
     case, outcome = step.case, step.fields["outcome"]
     if outcome == "cease":
-        case.cease_reason, case.cease_decided_on = step.fields["reason"], step.on
+        from casework.cases.ceasing import decided_to_cease  # ceasing imports the operations this module extends
+
+        decided_to_cease(step, step.fields["reason"])
         return
     if outcome == "maintain":
         meet_phase_transfers(step)

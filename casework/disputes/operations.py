@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import flag_modified
 
 from casework import audit
+from casework.cases.ceasing import APPEAL_OVERTURNED, APPEAL_PENDING, APPEAL_UPHELD, record_cease_appeal
 from casework.cases.operations import unit_of_work
 from casework.core import clock
 from casework.core.db import Database
@@ -233,6 +234,25 @@ def hold_mediation(db: Database, case_id: int, *, actor: User | None, on: dt.dat
 # --------------------------------------------------------------------------------------------------- the appeal
 
 
+def _against_ceasing(session: Session, case: Case, dispute: Dispute) -> bool:
+    """The dispute is about the decision to cease the plan the case is now ceasing under (CFA s.45(3))."""
+    if case.state != "ceasing" or case.cease_decided_on is None:
+        return False
+    entry = session.get(AuditEntry, dispute.decision_entry_id)
+    if entry is None or entry.on != case.cease_decided_on:
+        return False
+    return entry.event == "cease_plan" or (entry.event == "decide_review_outcome"
+                                           and (entry.fields or {}).get("outcome") == "cease")
+
+
+def cease_appeal_outcome(outcome: str, order: str | None) -> str:
+    """What an appeal's outcome means for a decision to cease: dismissed or withdrawn, or an order to cease, the
+    decision stands ("upheld"); conceded by the council or any other order, the plan continues ("overturned")."""
+    if outcome in ("dismissed", "withdrawn") or order == "cease_plan":
+        return APPEAL_UPHELD
+    return APPEAL_OVERTURNED
+
+
 def _grounds(value: Any) -> list[str]:
     if not isinstance(value, list) or not value:
         raise Invalid("Select the grounds of the appeal.", code="required", field="grounds")
@@ -263,6 +283,8 @@ def register_appeal(db: Database, case_id: int, *, actor: User | None, on: dt.da
                           code="tribunal_reference_exists", field="tribunal_reference")
         dispute.tribunal_reference, dispute.grounds, dispute.appeal_registered_on = reference, chosen, on
         ledger.meet(["appeal_window"], subject=Subject.dispute(dispute.id))
+        if _against_ceasing(session, case, dispute):
+            record_cease_appeal(case, APPEAL_PENDING)
         return dispute
 
     return _step(db, case_id, "register_appeal", actor=actor, on=on, uow=uow,
@@ -301,6 +323,8 @@ def record_appeal_outcome(db: Database, case_id: int, *, actor: User | None, on:
             assert ordered_on is not None and order is not None
             _not_before(ordered_on, dispute.appeal_registered_on, "the appeal was registered", "ordered_on")
         dispute.appeal_outcome, dispute.order, dispute.ordered_on = outcome, order, ordered_on
+        if _against_ceasing(session, case, dispute):
+            record_cease_appeal(case, cease_appeal_outcome(outcome, order))
         if ordering:
             assert ordered_on is not None and order is not None
             rule_id = "R10.9" if outcome == "order" else "R10.10"

@@ -7,10 +7,11 @@ an appeal was registered with the tribunal. The published 20-week measure counts
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from casework.models import Dispute
@@ -24,12 +25,17 @@ ASSESSMENT_DECISIONS = tuple(event for event, stage in STAGES.items() if stage =
 FLAG_STAGES = ("request", "assessment", "other")
 
 
-def _had_mediation() -> ColumnElement[bool]:
-    return or_(Dispute.wants_mediation.is_(True), Dispute.mediation_held_on.is_not(None))
+def _had_mediation(as_of: dt.date | None = None) -> ColumnElement[bool]:
+    if as_of is None:
+        return or_(Dispute.wants_mediation.is_(True), Dispute.mediation_held_on.is_not(None))
+    return or_(and_(Dispute.wants_mediation.is_(True), Dispute.contacted_on <= as_of),
+               Dispute.mediation_held_on <= as_of)
 
 
-def _had_tribunal() -> ColumnElement[bool]:
-    return Dispute.appeal_registered_on.is_not(None)
+def _had_tribunal(as_of: dt.date | None = None) -> ColumnElement[bool]:
+    if as_of is None:
+        return Dispute.appeal_registered_on.is_not(None)
+    return Dispute.appeal_registered_on <= as_of
 
 
 def with_mediation_or_tribunal(case_id: Any, decisions: Iterable[str] = ASSESSMENT_DECISIONS) -> ColumnElement[bool]:
@@ -39,16 +45,18 @@ def with_mediation_or_tribunal(case_id: Any, decisions: Iterable[str] = ASSESSME
                                            or_(_had_mediation(), _had_tribunal())))
 
 
-def sen2_flags(session: Session, case_ids: Iterable[int]) -> dict[int, dict[str, dict[str, bool]]]:
+def sen2_flags(session: Session, case_ids: Iterable[int], as_of: dt.date | None = None
+               ) -> dict[int, dict[str, dict[str, bool]]]:
     """For each case, ``{"request"|"assessment"|"other": {"mediation": bool, "tribunal": bool}}``: one query for
-    the cases asked about, however many disputes they have."""
+    the cases asked about, however many disputes they have. With ``as_of`` (the SEN2 census date), only
+    mediation sought or held and appeals registered by that day count."""
     wanted = list(case_ids)
     flags: dict[int, dict[str, dict[str, bool]]] = {
         case_id: {stage: {"mediation": False, "tribunal": False} for stage in FLAG_STAGES} for case_id in wanted}
     if not wanted:
         return flags
     rows = session.execute(
-        select(Dispute.case_id, Dispute.decision_event, _had_mediation(), _had_tribunal())
+        select(Dispute.case_id, Dispute.decision_event, _had_mediation(as_of), _had_tribunal(as_of))
         .where(Dispute.case_id.in_(wanted))).all()
     for case_id, event, mediation, tribunal in rows:
         stage = flags[case_id][STAGES.get(event, "other")]

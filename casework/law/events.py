@@ -303,6 +303,9 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
               date_hint="Once the family's time to appeal has passed with no appeal, or an appeal upheld the decision",
               cancels=tuple(k for k in PLAN_KINDS if k != "amendment_representations"),
               may_cancel=("amendment_representations",), closes=("amendment_representations",)),
+    EventSpec("continue_plan", "Continue the plan", "Plan continued", "Date the plan was continued",
+              "the date the plan was continued", "Record plan continued",
+              date_hint="Once the tribunal overturned the decision to cease, or the council conceded the appeal"),
     # Allocation: who works on the case. Never silent: each allocation and reallocation is an entry of the
     # history, with the officer it was taken from.
     EventSpec("assign_caseworker", "Allocate the case", "Case allocated", "Date of the allocation",

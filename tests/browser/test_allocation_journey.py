@@ -48,8 +48,8 @@ def test_a_request_is_allocated_from_the_intake_queue(page: Page, live_server, m
     check_page(page, "manager-caseloads-by-caseworker")
 
     page.goto(f"/cases/{waiting.id}")
-    expect(page.locator("h2:text-is('History') + ol > li").first).to_contain_text("Case allocated")
-    expect(page.locator("h2:text-is('History') + ol > li").first).to_contain_text("To sam.caseworker")
+    expect(page.locator("ol.app-timeline > li").first).to_contain_text("Case allocated")
+    expect(page.locator("ol.app-timeline > li").first).to_contain_text("To sam.caseworker")
     check_page(page, "manager-case-allocated")
 
 

@@ -485,7 +485,7 @@ def _charts_load(page: Page) -> None:
 
 def test_an_administrator_lists_users_and_adds_an_adviser(page: Page, live_server, make_user) -> None:
     make_user("admin", username="ali.admin", password=PASSWORD)
-    make_user("caseworker", username="sam.caseworker", email="sam@example.gov.uk")
+    make_user("caseworker", username="sam.caseworker", email="sam@example.gov.uk", password=PASSWORD)
 
     sign_in(page, "ali.admin", PASSWORD)
     expect(page).to_have_url(f"{live_server}/admin/users")
@@ -501,14 +501,14 @@ def test_an_administrator_lists_users_and_adds_an_adviser(page: Page, live_serve
     page.get_by_label("Username", exact=True).fill("nina.adviser")
     page.get_by_role("group", name="Role").get_by_label("Adviser", exact=True).check()
     page.get_by_label("Email address").fill("nina@northbridge.nhs.example")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (optional)", exact=True).fill(PASSWORD)
     answer = press(page, "Add user")
     assert answer.status == 422  # an adviser belongs to an organisation
     assert error_summary(page) == ["An adviser belongs to one organisation: enter the organisation."]
     check_page(page, "admin-new-user-no-organisation")
 
     page.get_by_label("Organisation", exact=True).fill(NORTHBRIDGE)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (optional)", exact=True).fill(PASSWORD)
     answer = press(page, "Add user")
     assert answer.status == 200 and page.url.endswith("/admin/users")
     assert success_banner(page) == "Success Added nina.adviser."

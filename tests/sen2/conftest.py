@@ -6,10 +6,14 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from casework import disputes, transfers
 from casework import operations as ops
 from casework.core.db import Database
+from casework.models import Case
 from casework.reporting.sen2 import details
+from tests.disputes.conftest import start
 
 D = dt.date
 YEAR = 2026  # census Thursday 15 January 2026; activity in 2025
@@ -65,9 +69,25 @@ def caseload(db: Database, new_case, make_user) -> dict[str, int]:
         ("decide_not_to_issue", D(2025, 6, 2), {"reason": "Needs can be met from the school's resources."}))
     new("Ceased", D(2023, 9, 4), ("agree_to_assess", D(2023, 10, 2)),
         *to_plan(D(2023, 12, 4), D(2023, 12, 11), D(2024, 1, 15)), ("cease_plan", D(2025, 9, 1), {"reason": 4}),
-        born=D(2006, 5, 4))
+        ("confirm_ceased", D(2025, 11, 3)), born=D(2006, 5, 4))
     new("Ongoing", D(2025, 11, 3))
     new("AfterCensus", D(2025, 10, 6), ("agree_to_assess", D(2026, 1, 20)))
     new("NextYear", D(2026, 1, 5))
     new("OldClosed", D(2023, 3, 1), ("refuse_to_assess", D(2023, 4, 3), {"reason": "Needs met by the school."}))
+    new("Mediated", D(2025, 3, 3), ("agree_to_assess", D(2025, 4, 7)),
+        *to_plan(D(2025, 7, 7), D(2025, 7, 14), D(2025, 8, 11)))
+    with db.reading() as session:
+        mediated = session.scalar(select(Case.id).where(Case.person_id == ids["Mediated"]))
+    decision = start(db, mediated, "issue_final", D(2025, 8, 11))
+    disputes.record_mediation_contact(db, mediated, actor=None, on=D(2025, 8, 18), decision=decision,
+                                      wants_mediation=True)
+    disputes.hold_mediation(db, mediated, actor=None, on=D(2025, 9, 1), decision=decision, outcome="not_agreed")
+    disputes.issue_mediation_certificate(db, mediated, actor=None, on=D(2025, 9, 3), decision=decision)
+    disputes.register_appeal(db, mediated, actor=None, on=D(2025, 10, 1), decision=decision,
+                             tribunal_reference="EH999/25/00001", grounds=["contents_b"])
+    moved_in = transfers.transfer_in(db, actor=None, from_authority="202", transferred_on=D(2025, 6, 2),
+                                     plan_made_on=D(2023, 3, 1), last_reviewed_on=D(2025, 3, 3),
+                                     given_name="TransferredIn", family_name="Test", date_of_birth=D(2016, 5, 4),
+                                     primary_need="SLCN")
+    ids["TransferredIn"] = moved_in.person_id
     return ids

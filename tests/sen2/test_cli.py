@@ -22,7 +22,7 @@ def test_validate_lists_every_finding_and_export_writes_the_file(database_url: s
     result = ehcp(database_url, "sen2", "validate", "--year", str(YEAR))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    assert lines[-1] == "9 people; 0 errors, 27 queries for the census of 2026-01-15."
+    assert lines[-1] == "11 people; 0 errors, 35 queries for the census of 2026-01-15."
     ongoing = next(line.split("\t") for line in lines if "\tSEN2-R04\t" in line and "Ongoing" in line)
     assert ongoing[:2] == ["query", "SEN2-R04"] and ongoing[3] == "Ongoing Test"
     assert ongoing[5] == "Requests[0].RequestOutcome"

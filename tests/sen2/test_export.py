@@ -11,10 +11,17 @@ Census: the third Thursday of January 2026 is the 15th; the return reports 2025.
 - Excepted (3 Feb 2025): assess 10 Mar, exception 1 Apr to 12 May on the 20 weeks, issue 2 Jun, plan
   14 Jul 2025 -> Week20 1; no details recorded, so the request's primary need ASD is rank 1.
 - NotIssued (3 Feb 2025): assess 10 Mar, not issued 2 Jun 2025 -> assessment H, 2 Jun 2025.
-- Ceased (4 Sep 2023): plan 15 Jan 2024, ceased 1 Sep 2025 with reason 4 -> CeaseDate and CeaseReason; no
-  active plan.
+- Ceased (4 Sep 2023): plan 15 Jan 2024, decision to cease 1 Sep 2025 with reason 4; the family's time to
+  appeal ran to 1 Nov 2025 (+ 2 months), and the ceasing was confirmed on Monday 3 Nov 2025 -> CeaseDate
+  3 Nov 2025 (the day the plan ceased, not the decision) and CeaseReason 4; no active plan.
 - Ongoing (3 Nov 2025): nothing yet -> a request with no outcome.
 - AfterCensus (6 Oct 2025): agreed to assess on 20 Jan 2026, after the census -> no outcome yet.
+- Mediated (3 Mar 2025): assess 7 Apr, issue 7 Jul, plan 11 Aug 2025 (due 21 Jul) -> Week20 0; the family
+  sought mediation on the plan (18 Aug), held 1 Sep, certificate 3 Sep, appeal on section B registered 1 Oct
+  2025 -> the assessment's Mediation 1 and Tribunal 1, the request's 0 and 0 (the refusal to assess was never
+  in dispute); active, its primary need ASD.
+- TransferredIn: a plan made by authority 202 on 1 Mar 2023 transferred to us on 2 Jun 2025 (reg 15) -> no
+  request of ours, an active plan with TransferLA 202 and the primary need SLCN given at the transfer.
 - NextYear (5 Jan 2026) is next year's; OldClosed (refused 3 Apr 2023) closed before 2025: neither is in.
 """
 
@@ -43,13 +50,16 @@ def person(name: str, requests: list[dict[str, Any]], active: dict[str, Any] | N
 
 
 def request(received: dt.date, outcome: str | None = None, on: dt.date | None = None, *, source: int | None = None,
-            rya: int | None = None, assessment: dict[str, Any] | None = None) -> dict[str, Any]:
+            rya: int | None = None, assessment: dict[str, Any] | None = None, mediation: int = 0,
+            tribunal: int = 0) -> dict[str, Any]:
     return {"ReceivedDate": received, "RequestSource": source, "RYA": rya, "RequestOutcomeDate": on,
-            "RequestOutcome": outcome, "Assessment": assessment}
+            "RequestOutcome": outcome, "Mediation": mediation, "Tribunal": tribunal, "Assessment": assessment}
 
 
-def assessment(outcome: str, on: dt.date, week20: int | None = None, plan: dict[str, Any] | None = None):
-    return {"AssessmentOutcome": outcome, "AssessmentOutcomeDate": on, "Week20": week20, "NamedPlan": plan}
+def assessment(outcome: str, on: dt.date, week20: int | None = None, plan: dict[str, Any] | None = None,
+               mediation: int = 0, tribunal: int = 0):
+    return {"AssessmentOutcome": outcome, "AssessmentOutcomeDate": on, "Week20": week20, "Mediation": mediation,
+            "Tribunal": tribunal, "NamedPlan": plan}
 
 
 def plan(start: dt.date, placements: list[dict[str, Any]] = (), **given: Any) -> dict[str, Any]:
@@ -78,9 +88,12 @@ EXPECTED = [
         "A", D(2025, 6, 2), 1, plan(D(2025, 7, 14))))], active([("ASD", 1)])),
     person("NotIssued", [request(D(2025, 2, 3), "A", D(2025, 3, 10), assessment=assessment("H", D(2025, 6, 2)))]),
     person("Ceased", [request(D(2023, 9, 4), "A", D(2023, 10, 2), assessment=assessment(
-        "A", D(2023, 12, 4), 0, plan(D(2024, 1, 15), CeaseDate=D(2025, 9, 1), CeaseReason=4)))], born=D(2006, 5, 4)),
+        "A", D(2023, 12, 4), 0, plan(D(2024, 1, 15), CeaseDate=D(2025, 11, 3), CeaseReason=4)))], born=D(2006, 5, 4)),
     person("Ongoing", [request(D(2025, 11, 3))]),
     person("AfterCensus", [request(D(2025, 10, 6))]),
+    person("Mediated", [request(D(2025, 3, 3), "A", D(2025, 4, 7), assessment=assessment(
+        "A", D(2025, 7, 7), 0, plan(D(2025, 8, 11)), mediation=1, tribunal=1))], active([("ASD", 1)])),
+    person("TransferredIn", [], active([("SLCN", 1)], TransferLA="202")),
 ]
 
 
@@ -132,8 +145,13 @@ def test_element_names_and_nesting(made: sen2.Sen2Return) -> None:
     excepted = root.find("Persons/Person[Forename='Excepted']")
     assert excepted.findtext("Requests/Assessment/Week20") == "1"
     ceased = root.find("Persons/Person[Forename='Ceased']")
-    assert ceased.findtext("Requests/Assessment/NamedPlan/CeaseDate") == "2025-09-01"
+    assert ceased.findtext("Requests/Assessment/NamedPlan/CeaseDate") == "2025-11-03"
     assert ceased.find("ActivePlans") is None
+    mediated = root.find("Persons/Person[Forename='Mediated']")
+    assert [mediated.findtext(f"Requests/{e}") for e in ("Mediation", "Tribunal")] == ["0", "0"]
+    assert [mediated.findtext(f"Requests/Assessment/{e}") for e in ("Mediation", "Tribunal")] == ["1", "1"]
+    moved_in = root.find("Persons/Person[Forename='TransferredIn']")
+    assert moved_in.find("Requests") is None and moved_in.findtext("ActivePlans/TransferLA") == "202"
     # nothing is written for a detail not known
     assert root.find("Persons/Person[Forename='Ongoing']/Requests/RequestOutcome") is None
 
@@ -142,9 +160,11 @@ def test_the_caseload_has_no_errors_and_these_queries(made: sen2.Sen2Return, cas
     assert made.errors == []
     everyone = [p["Forename"] for p in EXPECTED]
     expected = {("SEN2-P02", name) for name in everyone} | {("SEN2-P03", name) for name in everyone}
-    expected |= {("SEN2-R01", name) for name in ("Excepted", "NotIssued", "Ceased", "Ongoing", "AfterCensus")}
+    expected |= {("SEN2-R01", name) for name in ("Excepted", "NotIssued", "Ceased", "Ongoing", "AfterCensus",
+                                                 "Mediated")}
     expected |= {("SEN2-R04", "Ongoing"), ("SEN2-R04", "AfterCensus")}
-    expected |= {("SEN2-N03", "Excepted"), ("SEN2-S02", "Excepted")}
+    expected |= {("SEN2-N03", name) for name in ("Excepted", "Mediated")}
+    expected |= {("SEN2-S02", name) for name in ("Excepted", "Mediated", "TransferredIn")}
     assert {(f.rule, f.person.removesuffix(" Test")) for f in made.queries} == expected
     r04 = next(f for f in made.queries if f.rule == "SEN2-R04" and f.person == "Ongoing Test")
     assert r04.field == "Requests[0].RequestOutcome"

@@ -12,7 +12,21 @@ from pathlib import Path
 from flask import Flask, abort, send_from_directory
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from web.pages import admin, advice, allocation, auth, cases, dashboard, directory, errors, family, lists, sen2
+from web.pages import (
+    admin,
+    advice,
+    allocation,
+    auth,
+    cases,
+    dashboard,
+    directory,
+    disputes,
+    errors,
+    family,
+    lists,
+    sen2,
+    transfers,
+)
 from web.pages.presenters import register_template_helpers
 
 WEB = Path(__file__).resolve().parents[1]
@@ -42,7 +56,8 @@ def register(app: Flask) -> None:
         app.logger.warning("GOV.UK Frontend is not installed at %s: run `npm ci` in web/ (bash .ci/setup)",
                            GOVUK_DIST)
     for blueprint in (auth.bp, cases.bp, family.bp, family.search_bp, advice.bp, dashboard.bp, admin.bp, directory.bp,
-                      allocation.bp, lists.bp, sen2.bp, sen2.case_bp):
+                      allocation.bp, lists.bp, sen2.bp, sen2.case_bp, disputes.bp,
+                      transfers.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
 

@@ -16,7 +16,7 @@ from sqlalchemy import exists
 from werkzeug.utils import secure_filename
 
 from casework import access as authz
-from casework import documents, letters, operations
+from casework import disputes, documents, letters, operations
 from casework.cases import casefile, replay
 from casework.cases import caseload as caseload_lists
 from casework.core import clock
@@ -32,6 +32,7 @@ from web.pages import timeline
 from web.pages.access import section
 from web.pages.allocation import caseworker_choices
 from web.pages.directory import organisation_choices
+from web.pages.disputes import STEP_TITLES
 from web.pages.family import family_record
 from web.pages.forms import (
     EVENT_FORMS,
@@ -48,6 +49,7 @@ from web.pages.forms import (
     event_values,
 )
 from web.pages.paging import pagination
+from web.pages.transfers import steps_now as transfer_steps_now
 from workflows import ehcp
 
 bp = section("cases", authz.CASE_ROLES, "open cases", "/cases")
@@ -187,6 +189,8 @@ def _case_page(case_id: int, form: DocumentForm, form_errors: list[str] | None =
         family = family_record(session, person)
         person_history = profile.history(session, person.id)
         communications = operations.communications(session, case_id)
+        has_disputes = bool(disputes.disputes_of(session, case_id))
+        transfer_steps = transfer_steps_now(session, found) if current_user.role in authz.CASE_WRITE_ROLES else []
     _name_the_advice(history, data["advice_requests"])
     shown = request.args.get("show")
     shown = shown if shown in timeline.KINDS else None
@@ -197,6 +201,8 @@ def _case_page(case_id: int, form: DocumentForm, form_errors: list[str] | None =
                            f"{data['child']['family_name']}", case=data, timeline=entries, shown=shown,
                            kinds=timeline.KINDS, family=family, communications=communications,
                            can_log="record_contact" in data["allowed_events"],
+                           dispute_steps=list(STEP_TITLES.items()) if has_disputes else [],
+                           transfer_steps=transfer_steps,
                            events=events, letters=case_letters, documents=case_documents, document_form=form,
                            errors=error_list(form, form_errors) if form_errors is not None or form.errors else [])
 

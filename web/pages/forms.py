@@ -281,6 +281,19 @@ def event_form(spec: EventSpec) -> type[EventForm]:
     return type(f"{spec.name.title().replace('_', '')}Form", (EventForm,), attrs)
 
 
+def step_form(spec: EventSpec, fields: tuple[EventField, ...], **extra: Field) -> type[EventForm]:
+    """The page form of a step beside the case (mediation, appeals, transfers), built as ``event_form`` builds
+    the case's own: the step's date and button from its EventSpec, its fields declared by the page as EventFields
+    (the operation checks them), and any ``extra`` fields the declarations cannot say (grounds to tick)."""
+    attrs: dict[str, Any] = {
+        "on": GovDateField(spec.date_label, enter=spec.date_enter, description=spec.date_hint),
+        **{declared.name: event_field(declared) for declared in fields},
+        **extra,
+        "submit": SubmitField(spec.button, widget=GovSubmitInput()),
+    }
+    return type(f"{spec.name.title().replace('_', '')}Form", (EventForm,), attrs)
+
+
 EVENT_FORMS: dict[str, type[EventForm]] = {name: event_form(spec) for name, spec in EVENTS.items()}
 # Titles of the event forms, as a caseworker would name the step.
 EVENT_TITLES: dict[str, str] = {name: spec.title for name, spec in EVENTS.items()}

@@ -8,24 +8,34 @@ taken as they stand on the census date: a decision recorded for a later day is n
 Who is in the return: everyone with a request received by the end of the reporting year whose case was still
 open at its start (a request, an assessment or a plan with activity in the year, or an active plan on the
 census date). A request received after the year belongs to next year's return.
+
+A plan transferred in from another authority (reg 15; casework/transfers) was requested and assessed there: it
+adds no request of ours, only the active plan, with ``TransferLA`` the authority it came from. The mediation and
+tribunal flags of a request and of its assessment are read from disagreement resolution
+(``casework.disputes.sen2_flags``); only a dispute begun by the census date counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from casework.deadlines import status as deadline_status
-from casework.models import Case, Deadline, Sen2Details
+from casework.disputes.sen2 import sen2_flags
+from casework.models import Case, Deadline, Sen2Details, Transfer
 from casework.reporting.sen2 import details as sen2_details
 from casework.reporting.sen2.census import census_date, reporting_period
 
 Row = dict[str, Any]
 PERSONAL_BUDGET_ELEMENTS = {"organised": "OPA", "direct_payments": "DP", "notional": "NPB"}
 SETTING_ELEMENTS = {"urn": "URN", "ukprn": "UKPRN", "sen_setting": "SENsetting"}
+NO_DISPUTE = {"mediation": False, "tribunal": False}
+# The DfE's three-digit authority number; a transfer recorded with the authority's name gives no TransferLA.
+LA_CODE = re.compile(r"[0-9]{3}")
 
 
 def header(year: int, la_code: str, made_at: dt.datetime) -> Row:
@@ -85,7 +95,11 @@ def _agreed_on(case: Case, census: dt.date) -> dt.date | None:
     return _known(case.decision_to_assess_on, census)
 
 
-def _assessment(case: Case, found: Sen2Details | None, census: dt.date) -> Row | None:
+def _dispute_flags(stage: dict[str, bool]) -> Row:
+    return {"Mediation": int(stage["mediation"]), "Tribunal": int(stage["tribunal"])}
+
+
+def _assessment(case: Case, found: Sen2Details | None, census: dt.date, disputes: dict[str, bool]) -> Row | None:
     if _agreed_on(case, census) is None:
         return None
     closed = _known(case.closed_on, census)
@@ -103,10 +117,11 @@ def _assessment(case: Case, found: Sen2Details | None, census: dt.date) -> Row |
     limit = _deadline(case, "final_plan")
     if plan is not None and limit is not None:
         week20 = int(_exception_applies(case, limit, census))
-    return {"AssessmentOutcome": outcome, "AssessmentOutcomeDate": outcome_on, "Week20": week20, "NamedPlan": plan}
+    return {"AssessmentOutcome": outcome, "AssessmentOutcomeDate": outcome_on, "Week20": week20,
+            **_dispute_flags(disputes), "NamedPlan": plan}
 
 
-def _request(case: Case, found: Sen2Details | None, census: dt.date) -> Row:
+def _request(case: Case, found: Sen2Details | None, census: dt.date, disputes: dict[str, dict[str, bool]]) -> Row:
     closed = _known(case.closed_on, census)
     assessed = _agreed_on(case, census)
     outcome, outcome_on = None, None
@@ -123,11 +138,22 @@ def _request(case: Case, found: Sen2Details | None, census: dt.date) -> Row:
         "RYA": _flag(found.youth_accommodation) if found else None,
         "RequestOutcomeDate": outcome_on,
         "RequestOutcome": outcome,
-        "Assessment": _assessment(case, found, census),
+        **_dispute_flags(disputes.get("request", NO_DISPUTE)),
+        "Assessment": _assessment(case, found, census, disputes.get("assessment", NO_DISPUTE)),
     }
 
 
-def _active_plan(case: Case, found: Sen2Details | None, census: dt.date) -> Row | None:
+def _transfer_la(found: Sen2Details | None, transfer: Transfer | None) -> str | None:
+    """The authority a plan came from: as entered in the SEN2 details, else the transfer in's own authority
+    when it was recorded by its number."""
+    if found is not None and found.transfer_la:
+        return found.transfer_la
+    if transfer is not None and LA_CODE.fullmatch(transfer.authority.strip()):
+        return transfer.authority.strip()
+    return None
+
+
+def _active_plan(case: Case, found: Sen2Details | None, census: dt.date, transfer: Transfer | None) -> Row | None:
     """The plan in force on the census date: issued by then and not ceased by then."""
     if _known(case.plan_issued_on, census) is None:
         return None
@@ -137,7 +163,7 @@ def _active_plan(case: Case, found: Sen2Details | None, census: dt.date) -> Row 
     if not needs and case.primary_need:
         needs = [{"SENtype": case.primary_need, "SENtypeRank": 1}]
     return {
-        "TransferLA": found.transfer_la if found else None,
+        "TransferLA": _transfer_la(found, transfer),
         "LastReview": _known(case.review_meeting_on, census),
         "PlacementDetail": [_placement(p) for p in (found.placements if found else []) if p["kind"] == "attended"],
         "SENneed": needs,
@@ -159,14 +185,21 @@ def persons(session: Session, year: int) -> list[Row]:
         select(Case).where(Case.received_on <= end, or_(Case.closed_on.is_(None), Case.closed_on >= start))
         .order_by(Case.person_id, Case.received_on, Case.id)
     ).all()
-    found = sen2_details.current_for(session, [c.id for c in cases])
+    ids = [c.id for c in cases]
+    found = sen2_details.current_for(session, ids)
+    disputes = sen2_flags(session, ids, as_of=census)
+    transfers = {t.case_id: t for t in session.scalars(
+        select(Transfer).where(Transfer.case_id.in_(ids), Transfer.direction == "in", Transfer.transferred_on <= census)
+    )} if ids else {}
     people: dict[int, Row] = {}
     for case in cases:
         person = people.get(case.person_id)
         if person is None:
             person = people[case.person_id] = _person(case)
-        person["Requests"].append(_request(case, found.get(case.id), census))
-        active = _active_plan(case, found.get(case.id), census)
+        transfer = transfers.get(case.id)
+        if transfer is None:
+            person["Requests"].append(_request(case, found.get(case.id), census, disputes.get(case.id, {})))
+        active = _active_plan(case, found.get(case.id), census, transfer)
         if active is not None:
             person["ActivePlans"] = active
     return list(people.values())

@@ -270,9 +270,8 @@ RULES: tuple[Rule, ...] = (
          _week20),
     Rule("SEN2-N01", "error", "A plan's cease date is within the period and not before it started; a plan in "
          "force has no cease reason.", "The DfE counts the plans ceased in the calendar year.", _cease),
-    Rule("SEN2-N05", "query", "A ceased plan has its cease reason (1-9).", "The DfE counts ceased plans by reason. "
-         "A query, not an error, while a plan ceased at a review cannot yet record its reason in the casework.",
-         _cease_reason),
+    Rule("SEN2-N05", "error", "A ceased plan has its cease reason (1-9).", "The DfE counts ceased plans by reason; "
+         "every decision to cease, at a review or not, records its reason in the casework.", _cease_reason),
     Rule("SEN2-N02", "error", "Placements name exactly one of URN, UKPRN or SEN setting, one is ranked first and "
          "no two share a rank.", "COLLECT links each placement to its establishment by one identifier.",
          _placement_ranks),
