@@ -372,8 +372,9 @@ def run(engine_name: str, cases: int, requests: int, clients: int, seed: int,
                     _run_clients(spec, pools[spec.who][:1], 3, seed + n)  # warm-up, not counted
                     _run_clients(spec, pools[spec.who][:1], requests, seed + n)
                     _run_clients(spec, pools[spec.who], max(5, requests // 3), seed + n)
-                    print(_row(spec, clients, statistics.median(specs[0].latencies[1])), file=sys.stderr,
-                          flush=True)  # as it goes, so a long run shows where it is
+                    print(_row(spec, clients, statistics.median(specs[0].latencies[1]))
+                          + f"  (server peak so far {memory_kib(server.pid, 'VmHWM') / 1024:,.0f} MiB)",
+                          file=sys.stderr, flush=True)  # as it goes, so a long run shows where it is
                 peak = memory_kib(server.pid, "VmHWM")
                 rss_end = memory_kib(server.pid, "VmRSS")
         finally:
