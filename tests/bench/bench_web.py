@@ -57,6 +57,7 @@ from tests.support import postgres_database  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 EHCP = Path(sys.executable).with_name("ehcp")
 PER_PAGE = 25
+TIMEOUT_SECONDS = 60  # an answer slower than this counts as a failure
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SEARCHED = "khan"  # a family name the loader draws, as an officer would search for a child
 
@@ -118,9 +119,14 @@ class Client:
     """One keep-alive connection with its own session cookie, as one officer's browser."""
 
     def __init__(self, port: int, bearer: str | None = None) -> None:
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        self.port = port
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT_SECONDS)
         self.cookies: dict[str, str] = {}
         self.bearer = bearer
+
+    def reconnect(self) -> None:
+        self.connection.close()
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT_SECONDS)
 
     def request(self, method: str, path: str, body: dict[str, str] | None = None) -> tuple[int, str]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
@@ -178,7 +184,11 @@ def _run_clients(spec: PageSpec, clients: list[Client], requests: int, seed: int
         for _ in range(requests):
             path = spec.path(rng)
             tick = time.perf_counter()
-            status, _ = client.request("GET", path)
+            try:
+                status, _ = client.request("GET", path)
+            except (OSError, http.client.HTTPException):  # counted, and the next request on a new connection
+                status = 0
+                client.reconnect()
             took = time.perf_counter() - tick
             with lock:
                 found.append(took)
@@ -308,6 +318,18 @@ def page_specs(db: Database, today: dt.date) -> tuple[list[PageSpec], dict[str, 
 
 # ----------------------------------------------------------------------------------------- run
 
+def _row(spec: PageSpec, clients: int, case_p50: float) -> str:
+    ms = 1000
+    bound = statistics.median(spec.bound)
+    one, many = spec.latencies[1], spec.latencies[clients]
+    p50 = statistics.median(one)
+    return (f"  {spec.name:<36} {bound * ms:>6.1f} | {p50 * ms:>7.1f} {percentile(one, .95) * ms:>7.1f} "
+            f"{percentile(one, .99) * ms:>7.1f} {p50 / bound:>6.1f}x {p50 / case_p50:>5.1f}x | "
+            f"{statistics.median(many) * ms:>7.1f} {percentile(many, .95) * ms:>7.1f} "
+            f"{percentile(many, .99) * ms:>7.1f}" + (f"  [{spec.failures} not 200]" if spec.failures else ""))
+
+
+
 def run(engine_name: str, cases: int, requests: int, clients: int, seed: int,
         out: Callable[[str], None] = print) -> int:
     today = clock.today()
@@ -350,12 +372,14 @@ def run(engine_name: str, cases: int, requests: int, clients: int, seed: int,
                     _run_clients(spec, pools[spec.who][:1], 3, seed + n)  # warm-up, not counted
                     _run_clients(spec, pools[spec.who][:1], requests, seed + n)
                     _run_clients(spec, pools[spec.who], max(5, requests // 3), seed + n)
+                    print(_row(spec, clients, statistics.median(specs[0].latencies[1]))
+                          + f"  (server peak so far {memory_kib(server.pid, 'VmHWM') / 1024:,.0f} MiB)",
+                          file=sys.stderr, flush=True)  # as it goes, so a long run shows where it is
                 peak = memory_kib(server.pid, "VmHWM")
                 rss_end = memory_kib(server.pid, "VmRSS")
         finally:
             db.dispose()
 
-    ms = 1000
     case_p50 = statistics.median(specs[0].latencies[1])
     rows = ", ".join(f"{table} {n:,}" for table, n in sorted(loaded["rows"].items()))
     out(f"\nEHCP web benchmark: {engine_name}, {cases:,} cases ({rows}), "
@@ -370,13 +394,7 @@ def run(engine_name: str, cases: int, requests: int, clients: int, seed: int,
     out("  " + "-" * (len(header) - 2))
     failures = 0
     for spec in specs:
-        bound = statistics.median(spec.bound)
-        one, many = spec.latencies[1], spec.latencies[clients]
-        p50 = statistics.median(one)
-        out(f"  {spec.name:<36} {bound * ms:>6.1f} | {p50 * ms:>7.1f} {percentile(one, .95) * ms:>7.1f} "
-            f"{percentile(one, .99) * ms:>7.1f} {p50 / bound:>6.1f}x {p50 / case_p50:>5.1f}x | "
-            f"{statistics.median(many) * ms:>7.1f} {percentile(many, .95) * ms:>7.1f} "
-            f"{percentile(many, .99) * ms:>7.1f}" + (f"  [{spec.failures} not 200]" if spec.failures else ""))
+        out(_row(spec, clients, case_p50))
         failures += spec.failures
     out(f"  server memory: {rss_started / 1024:,.0f} MiB resident once started, {rss_end / 1024:,.0f} MiB at the "
         f"end, peak {peak / 1024:,.0f} MiB (VmHWM)")
