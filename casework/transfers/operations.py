@@ -113,18 +113,25 @@ def record_move_out(db: Database, case_id: int, *, actor: User | None, on: dt.da
                  fields={"new_authority": authority, "moved_on": moved_on, "learned_on": learned_on}, apply=apply)
 
 
+def _move_still_to_send(session: Session, case: Case, on: dt.date) -> Transfer:
+    """The move out whose plan is still to be sent, for a step dated ``on``: a step on a move never recorded,
+    or dated before the council learned of it, is refused."""
+    transfer = _open_move(session, case)
+    if transfer is None:
+        raise EventNotAllowed("No move to another authority is recorded on this case with the plan still to send.")
+    assert transfer.learned_on is not None
+    if on < transfer.learned_on:
+        raise Invalid(f"The date {clock.written(on)} is before the council learned of the move "
+                      f"({clock.written(transfer.learned_on)}).", code="date_before_trigger", field="on")
+    return transfer
+
+
 def send_plan_to_new_authority(db: Database, case_id: int, *, actor: User | None, on: dt.date,
                                uow: Session | None = None) -> Transfer:
     """The plan sent to the new authority: R9.1 met (late if after its date)."""
 
     def apply(session: Session, case: Case, ledger: Ledger) -> Transfer:
-        transfer = _open_move(session, case)
-        if transfer is None:
-            raise EventNotAllowed("No move to another authority is recorded on this case with the plan still to send.")
-        assert transfer.learned_on is not None
-        if on < transfer.learned_on:
-            raise Invalid(f"The date {clock.written(on)} is before the council learned of the move "
-                          f"({clock.written(transfer.learned_on)}).", code="date_before_trigger", field="on")
+        transfer = _move_still_to_send(session, case, on)
         transfer.plan_sent_on = on
         ledger.meet(["transfer_out"], subject=Subject.transfer(transfer.id))
         return transfer
@@ -139,13 +146,7 @@ def cancel_move_out(db: Database, case_id: int, *, actor: User | None, on: dt.da
                      limit=LONG_TEXT, required=True, multiline=True)
 
     def apply(session: Session, case: Case, ledger: Ledger) -> Transfer:
-        transfer = _open_move(session, case)
-        if transfer is None:
-            raise EventNotAllowed("No move to another authority is recorded on this case with the plan still to send.")
-        assert transfer.learned_on is not None
-        if on < transfer.learned_on:
-            raise Invalid(f"The date {clock.written(on)} is before the council learned of the move "
-                          f"({clock.written(transfer.learned_on)}).", code="date_before_trigger", field="on")
+        transfer = _move_still_to_send(session, case, on)
         transfer.cancelled_on = on
         ledger.cancel(["transfer_out"], subject=Subject.transfer(transfer.id))
         return transfer
