@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectMultipleField
 
 from casework import access as authz
 from casework import disputes
-from casework.core.errors import CaseworkError, Conflict, EventNotAllowed
 from casework.law import disputes as law
 from casework.law.events import EventField
 from casework.models import AuditEntry
@@ -29,11 +28,10 @@ from web.pages.access import section
 from web.pages.forms import (
     EventForm,
     GovCheckboxesInput,
-    attach_error,
     choice,
-    error_list,
     step_form,
 )
+from web.pages.steps import record_step, step_page
 
 bp = section("disputes", authz.CASE_WRITE_ROLES, "record mediation and appeals", "/cases")
 
@@ -117,24 +115,13 @@ def step(case_id: int, event: str):
     form = STEP_FORMS[event]()
     if "decision" in form._fields:
         form.decision.choices = [choice("", "Choose the decision"), *decisions]
-    form_errors: list[str] = []
     if not decisions:
         flash("No decision letter on this case has started the family's mediation and appeal time yet.", "info")
         return redirect(url_for("cases.case", case_id=case_id))
-    if form.is_submitted() and form.validate_on_submit():
-        try:
-            disputes.fire_dispute_event(db, case_id, event, actor=current_user, on=form.on.data,
-                                        **_values(event, form))
-        except (Conflict, EventNotAllowed) as refused:
-            form_errors = [refused.message]
-        except CaseworkError as refused:
-            if not attach_error(form, refused.field, refused.message, fallback="on"):
-                form_errors = [refused.message]
-        else:
-            flash(f"{law.DISPUTE_EVENTS[event].history}: recorded on {reference}.", "success")
-            return redirect(url_for("cases.case", case_id=case_id) + "#disputes")
-    status = 422 if form.is_submitted() else 200
-    return render_template("cases/step.html", title=f"{STEP_TITLES[event]}: {reference}", form=form,
-                           action=url_for("disputes.step", case_id=case_id, event=event), back="#disputes",
-                           heading=STEP_TITLES[event], case_id=case_id, reference=reference, child=child,
-                           errors=error_list(form, form_errors)), status
+    recorded, form_errors = record_step(form, lambda: disputes.fire_dispute_event(
+        db, case_id, event, actor=current_user, on=form.on.data, **_values(event, form)))
+    if recorded:
+        flash(f"{law.DISPUTE_EVENTS[event].history}: recorded on {reference}.", "success")
+        return redirect(url_for("cases.case", case_id=case_id) + "#disputes")
+    return step_page(form, form_errors, endpoint="disputes.step", event=event, heading=STEP_TITLES[event],
+                     case_id=case_id, reference=reference, child=child, back="#disputes")

@@ -11,20 +11,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from casework import access as authz
 from casework import transfers
-from casework.core.errors import CaseworkError, Conflict, EventNotAllowed
 from casework.law import transfers as law
 from casework.law.events import LONG_TEXT, EventField
 from casework.models import Case
 from casework.models.transfer import AUTHORITY_LENGTH
 from web import database
 from web.pages.access import section
-from web.pages.forms import EventForm, attach_error, error_list, step_form
+from web.pages.forms import EventForm, step_form
+from web.pages.steps import record_step, step_page
 
 bp = section("transfers", authz.CASE_WRITE_ROLES, "record moves between authorities", "/cases")
 
@@ -85,20 +85,10 @@ def step(case_id: int, event: str):
         flash(f"{STEP_TITLES[event]} is not possible on this case now.", "info")
         return redirect(url_for("cases.case", case_id=case_id))
     form = STEP_FORMS[event]()
-    form_errors: list[str] = []
-    if form.is_submitted() and form.validate_on_submit():
-        try:
-            OPERATIONS[event](db, case_id, actor=current_user, on=form.on.data, **_values(event, form))
-        except (Conflict, EventNotAllowed) as refused:
-            form_errors = [refused.message]
-        except CaseworkError as refused:
-            if not attach_error(form, refused.field, refused.message, fallback="on"):
-                form_errors = [refused.message]
-        else:
-            flash(f"{law.TRANSFER_EVENTS[event].history}: recorded on {reference}.", "success")
-            return redirect(url_for("cases.case", case_id=case_id) + "#transfers")
-    status = 422 if form.is_submitted() else 200
-    return render_template("cases/step.html", title=f"{STEP_TITLES[event]}: {reference}", form=form,
-                           action=url_for("transfers.step", case_id=case_id, event=event), back="#transfers",
-                           heading=STEP_TITLES[event], case_id=case_id, reference=reference, child=child,
-                           errors=error_list(form, form_errors)), status
+    recorded, form_errors = record_step(form, lambda: OPERATIONS[event](
+        db, case_id, actor=current_user, on=form.on.data, **_values(event, form)))
+    if recorded:
+        flash(f"{law.TRANSFER_EVENTS[event].history}: recorded on {reference}.", "success")
+        return redirect(url_for("cases.case", case_id=case_id) + "#transfers")
+    return step_page(form, form_errors, endpoint="transfers.step", event=event, heading=STEP_TITLES[event],
+                     case_id=case_id, reference=reference, child=child, back="#transfers")
