@@ -93,9 +93,20 @@ def test_the_manager_checks_the_return_and_downloads_it(browser_for, db, new_cas
 
 
 def test_a_bad_year_is_said_next_to_the_box(browser_for) -> None:
-    page = browser_for("manager").client.get("/sen2?year=1999")
+    manager = browser_for("manager").client
+    for typed in ("1999", "abc", "20 26"):
+        page = manager.get(f"/sen2?year={typed}")
+        assert page.status_code == 422
+        assert error_summary(page.text)[0].startswith("Enter a census year from 2015 to 2100")
+        assert "Census date" not in page.text  # nothing was built for a year that is not one
+
+
+def test_opening_the_page_offers_the_check_without_running_it(browser_for, db, new_case) -> None:
+    _plan(db, new_case)
+    page = browser_for("manager").client.get("/sen2")
     assert page.status_code == 200
-    assert error_summary(page.text)[0].startswith("Enter a census year from 2015 to 2100")
+    assert "Check the return" in page.text
+    assert "Census date" not in page.text and "Download the return (XML)" not in page.text
 
 
 def test_only_managers_see_the_return_and_advisers_not_the_form(browser_for, db, new_case) -> None:

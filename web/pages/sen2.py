@@ -62,16 +62,24 @@ def _by_person(found: sen2.Sen2Return) -> list[dict[str, Any]]:
 
 @bp.get("", endpoint="sen2")
 def sen2_page():
+    """Builds and checks the return only when a year is asked for: the check reads every case of the
+    reporting year, so opening the page to reach the button must not cost a whole check, and a mistyped year
+    must not cost one either (it is refused beside the box, 422, with nothing built)."""
     year, year_error = _year()
-    with database().reading() as session:
-        found = sen2.make_return(session, year, _la_code())
-    counted = Counter(f.rule for f in found.findings)
-    by_rule = [{"rule": rule, "count": counted[rule.id]} for rule in sen2.rules.RULES_BY_ID.values()
-               if counted[rule.id]]
+    asked = bool(request.args.get("year", "").strip()) and not year_error
+    found, by_rule, people = None, [], []
+    if asked:
+        with database().reading() as session:
+            found = sen2.make_return(session, year, _la_code())
+        counted = Counter(f.rule for f in found.findings)
+        by_rule = [{"rule": rule, "count": counted[rule.id]} for rule in sen2.rules.RULES_BY_ID.values()
+                   if counted[rule.id]]
+        people = _by_person(found)
     errors = [{"text": year_error, "href": "#year"}] if year_error else []
-    return render_template("sen2/return.html", title="SEN2 return", year=year, year_error=year_error,
-                           found=found, by_rule=by_rule, people=_by_person(found), errors=errors,
+    page = render_template("sen2/return.html", title="SEN2 return", year=year, year_error=year_error,
+                           found=found, by_rule=by_rule, people=people, errors=errors,
                            period=sen2.reporting_period(year))
+    return page, 422 if year_error else 200
 
 
 @bp.get("/download", endpoint="download")
