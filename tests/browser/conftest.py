@@ -8,6 +8,7 @@ tests/browser/screenshots/ for review; axe-core (from npm, web/node_modules) che
 from __future__ import annotations
 
 import functools
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -101,9 +102,13 @@ def _console_error(tab, message, problems: list[str]) -> None:
 
 
 def screenshot(page, name: str) -> Path:
+    """Save the page for review. Written to a file of this process's own and renamed into place, so the two
+    engines' suites running at once (bash .ci/test) never leave a half-written mixture of both."""
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    partial = path.with_name(f".{name}.{os.getpid()}.png")
+    partial.write_bytes(page.screenshot(full_page=True))
+    os.replace(partial, path)
     return path
 
 
