@@ -60,8 +60,22 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        _warm_up(chromium)
         yield chromium
         chromium.close()
+
+
+def _warm_up(chromium) -> None:
+    """Load one page before any test does. A fresh Chromium's first page also starts its renderer and
+    network processes, which on a busy machine (several suites, or pytest-xdist workers, each with a browser)
+    took longer than a test's ten-second step timeout and failed whichever test came first in the worker."""
+    context = chromium.new_context()
+    try:
+        tab = context.new_page()
+        tab.goto("data:text/html,<!doctype html><title>warm-up</title><p>ready</p>", timeout=120_000)
+        tab.wait_for_load_state("load", timeout=120_000)
+    finally:
+        context.close()
 
 
 @pytest.fixture
