@@ -2,7 +2,8 @@
 
 EHCP_TEST_DATABASE=sqlite (default) or postgresql chooses the engine. On SQLite each test gets its own
 copy of a freshly migrated database file; on PostgreSQL one database is created for the session (named
-uniquely, so several runs on one server never meet) and emptied between tests.
+uniquely, so several runs on one server, and the workers of one run under pytest-xdist, never meet) and put
+back to its freshly migrated rows before each test (see tests.support.PostgresReset).
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from casework import accounts, operations
 from casework.core.db import Database
 from casework.core.policy import Policy
 from casework.core.settings import load_settings
-from casework.models import Base, User
-from tests.support import load_test_directory, postgres_database
+from casework.models import User
+from tests.support import PostgresReset, load_test_directory, postgres_database
 
 ENGINE = os.environ.get("EHCP_TEST_DATABASE", "sqlite")
 
@@ -32,9 +32,20 @@ def pytest_report_header(config) -> str:
     return f"database engine under test: {ENGINE}"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist with --dist loadgroup (as bash .ci/test runs it), tests go to whichever worker is
+    free, except that the tests of a module sharing a module-scoped fixture (a database loaded once for the
+    module, as in tests/test_demo.py) stay on one worker, so that fixture is still made once."""
+    for item in items:
+        fixtures = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+        if any(defs and defs[-1].scope == "module" for defs in fixtures.values()):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
 @pytest.fixture(scope="session")
 def _migrated(tmp_path_factory) -> Iterator[str]:
-    """A database migrated to head once per session: a template file (SQLite) or a database (PostgreSQL)."""
+    """A database migrated to head once per session (per worker under pytest-xdist), holding the test
+    directory: a template file (SQLite) or a database (PostgreSQL)."""
     if ENGINE == "sqlite":
         path = tmp_path_factory.mktemp("db") / "template.db"
         url = f"sqlite:///{path}"
@@ -48,36 +59,32 @@ def _migrated(tmp_path_factory) -> Iterator[str]:
         raise pytest.UsageError(f"EHCP_TEST_DATABASE must be sqlite or postgresql, not {ENGINE}")
     with postgres_database("ehcp_test") as url:
         Database(url).upgrade()
+        seeded = Database(url)
+        load_test_directory(seeded)
+        seeded.dispose()
         yield url
 
 
+@pytest.fixture(scope="session")
+def _postgres_reset(_migrated: str) -> Iterator[PostgresReset]:
+    """What puts the session's PostgreSQL database back as it was migrated, before each test."""
+    reset = PostgresReset(_migrated)
+    yield reset
+    reset.dispose()
+
+
 @pytest.fixture
-def database_url(_migrated: str, tmp_path: Path) -> Iterator[str]:
-    """The URL of an empty, migrated database for this test (also for subprocesses it starts)."""
+def database_url(_migrated: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of a migrated database for this test (also for subprocesses it starts), holding only the test
+    directory."""
     if ENGINE == "sqlite":
         template = Path(_migrated[len("sqlite:///"):])
         copy = tmp_path / "ehcp.db"
         shutil.copyfile(template, copy)
         yield f"sqlite:///{copy}"
         return
-    engine = create_engine(_migrated)
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    extra = _extra_tables(engine)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {', '.join(filter(None, [tables, extra]))} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    seeded = Database(_migrated)
-    load_test_directory(seeded)
-    seeded.dispose()
+    request.getfixturevalue("_postgres_reset").restore()
     yield _migrated
-
-
-def _extra_tables(engine) -> str:
-    """Tables that migrations made but the models do not list (none today); alembic's own is kept."""
-    from sqlalchemy import inspect
-
-    known = {t.name for t in Base.metadata.sorted_tables} | {"alembic_version"}
-    return ", ".join(f'"{t}"' for t in inspect(engine).get_table_names() if t not in known)
 
 
 @pytest.fixture

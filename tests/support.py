@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import create_engine, select, text
+from sqlalchemy.pool import NullPool
 
 from casework import operations as ops
 from casework.core.db import Database
@@ -84,6 +85,50 @@ def postgres_database(prefix: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+class PostgresReset:
+    """Puts a PostgreSQL test database back to the rows it held when this was made (the migrated schema and
+    the test directory), with every sequence where it stood, so each test starts as from a fresh copy.
+
+    TRUNCATE would do the same but gives every table and index a new file, which costs about a second per
+    test on a busy server; deleting the few rows a test wrote is a few milliseconds. The deletes run with
+    session_replication_role = replica, so foreign keys and the audit trail's append-only trigger (which
+    guard the service's data, not a scratch database being reset) neither order nor refuse them.
+    """
+
+    _TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+    _SEQUENCES = "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'"
+
+    def __init__(self, url: str) -> None:
+        from casework.models import Base
+
+        self.engine = create_engine(url, poolclass=NullPool)
+        self.tables = Base.metadata.tables
+        with self.engine.connect() as conn:
+            self.rows = {name: [dict(row) for row in conn.execute(text(f'SELECT * FROM "{name}"')).mappings()]
+                         for name in conn.scalars(text(self._TABLES))}
+            self.sequences = {name: last for name, last in conn.execute(text(self._SEQUENCES))}
+        unknown = [name for name, rows in self.rows.items() if rows and name not in self.tables]
+        assert not unknown, f"rows in tables the models do not describe: {unknown}"
+
+    def restore(self) -> None:
+        with self.engine.begin() as conn:
+            tables = list(conn.scalars(text(self._TABLES)))
+            sequences = list(conn.scalars(text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")))
+            statements = ["SET LOCAL session_replication_role = replica"]
+            statements += [f'DELETE FROM "{name}"' for name in tables]
+            for name in sequences:
+                last = self.sequences.get(name)
+                statements.append(f"SELECT setval('\"{name}\"', {last}, true)" if last is not None
+                                  else f"SELECT setval('\"{name}\"', 1, false)")
+            conn.exec_driver_sql("; ".join(statements))
+            for name, rows in self.rows.items():
+                if rows:
+                    conn.execute(self.tables[name].insert(), rows)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
 
 
 def snapshot(db: Database, case_id: int) -> dict[str, Any]:

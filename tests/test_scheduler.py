@@ -35,6 +35,7 @@ from casework.core.policy import Policy
 from casework.core.settings import REPO_ROOT
 from casework.jobs import scheduler
 from casework.law import rules
+from casework.letters import produce
 from casework.models import (
     AdviceRequest,
     Alert,
@@ -235,6 +236,11 @@ def _lock_free(db: Database) -> bool:
 def _stop(process: subprocess.Popen, log: Path) -> None:
     """SIGTERM, as systemd sends: the scheduler says it stopped and exits 0."""
     process.send_signal(signal.SIGTERM)
+    _stopped(process, log)
+
+
+def _stopped(process: subprocess.Popen, log: Path) -> None:
+    """After one SIGTERM (a second would not be caught): the scheduler says it stopped and exits 0."""
     assert process.wait(timeout=PROCESS_TIMEOUT) == 0, _read(log)
     assert "scheduler stopping signal=SIGTERM" in _read(log)
     assert re.search(r"scheduler stopped pid=\d+", _read(log))
@@ -378,6 +384,10 @@ def test_scheduler_killed_mid_scan_catches_up_on_restart_with_every_alert_once(d
 
 def test_two_schedulers_started_together_raise_each_alert_once(db, database_url, make_user, settings, tmp_path):
     _caseload(db, make_user, bulk=600)
+    # The decisions above queued their letters. Issue them now, so each scheduler's start-up letters run finds
+    # none: otherwise SIGTERM waits (as designed) for two dozen PDFs to render, a wait that grows with the
+    # machine's load and is no part of what this test watches.
+    assert produce.produce_queued(db, settings)["failed"] == 0
     expected = _expected_alerts(db, Policy.from_settings(settings), dt.date.today())
     port = _closed_port()
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
@@ -392,6 +402,12 @@ def test_two_schedulers_started_together_raise_each_alert_once(db, database_url,
         new_alerts = [int(n) for log in logs for n in re.findall(r"scan finished .* new_alerts=(\d+)", _read(log))]
         assert sum(new_alerts) == sum(kind == "overdue" for _, kind in expected)
     finally:
-        for process, log in zip(processes, logs, strict=True):
-            if process.poll() is None:
-                _stop(process, log)
+        _stop_all([(process, log) for process, log in zip(processes, logs, strict=True) if process.poll() is None])
+
+
+def _stop_all(running: list[tuple[subprocess.Popen, Path]]) -> None:
+    """SIGTERM to every process first, then the checks of _stop on each: they shut down side by side."""
+    for process, _ in running:
+        process.send_signal(signal.SIGTERM)
+    for process, log in running:
+        _stopped(process, log)

@@ -64,7 +64,7 @@ def test_letters_are_for_staff_only(api, api_as, assessed):
     (PDF, "report.pdf", "application/pdf"),
     (_docx(), "report.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     (PNG, "photo.png", "image/png"),
-])
+], ids=["pdf", "docx", "png"])  # named, not by their bytes: the zip's timestamps differ between pytest-xdist workers
 def test_a_document_uploads_lists_and_downloads_byte_for_byte(api, assessed, data, name, content_type):
     added = _upload(api, assessed["id"], data, name, kind="evidence")
     assert added.status_code == 201, added.get_json()

@@ -8,6 +8,7 @@ tests/browser/screenshots/ for review; axe-core (from npm, web/node_modules) che
 from __future__ import annotations
 
 import functools
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -59,8 +60,22 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        _warm_up(chromium)
         yield chromium
         chromium.close()
+
+
+def _warm_up(chromium) -> None:
+    """Load one page before any test does. A fresh Chromium's first page also starts its renderer and
+    network processes, which on a busy machine (several suites, or pytest-xdist workers, each with a browser)
+    took longer than a test's ten-second step timeout and failed whichever test came first in the worker."""
+    context = chromium.new_context()
+    try:
+        tab = context.new_page()
+        tab.goto("data:text/html,<!doctype html><title>warm-up</title><p>ready</p>", timeout=120_000)
+        tab.wait_for_load_state("load", timeout=120_000)
+    finally:
+        context.close()
 
 
 @pytest.fixture
@@ -101,9 +116,13 @@ def _console_error(tab, message, problems: list[str]) -> None:
 
 
 def screenshot(page, name: str) -> Path:
+    """Save the page for review. Written to a file of this process's own and renamed into place, so the two
+    engines' suites running at once (bash .ci/test) never leave a half-written mixture of both."""
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    partial = path.with_name(f".{name}.{os.getpid()}.png")
+    partial.write_bytes(page.screenshot(full_page=True))
+    os.replace(partial, path)
     return path
 
 
