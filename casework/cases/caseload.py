@@ -3,9 +3,9 @@ cases they are, the intake queue, and each officer's counts.
 
 The pages and the API read the same queries. Everything the caseload sorts and filters on is on the case row
 (its next deadline, kept by the deadline ledger; its allocated officer), so a page is a walk along an index for
-one page of rows plus a count, never every case's deadlines aggregated to sort 25 of them. The rows' own
-collections (deadlines, advice, exceptions) are not loaded: a list shows the case, its child and its next
-deadline, nothing more.
+one page of rows plus a count (kept until something is recorded), never every case's deadlines aggregated to
+sort 25 of them. The rows' own collections (deadlines, advice, exceptions) are not loaded: a list shows the
+case, its child and its next deadline, nothing more.
 """
 
 
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, lazyload, selectinload
 
 from casework import access
 from casework import access as authz
+from casework.audit import kept
 from casework.cases.allocation import ALLOCATABLE_ROLES
 from casework.core.policy import Policy
 from casework.deadlines import status as deadline_status
@@ -58,7 +59,10 @@ class CaseloadFilters:
     due_soon: bool = False  # the next deadline falls within its warning days
     q: str | None = None  # part of the reference or of the child's name, in any case
     assigned_to_id: int | None = None
-    extra: tuple[Any, ...] = field(default_factory=tuple)  # further conditions a caller adds
+    extra: tuple[Any, ...] = field(default_factory=tuple, compare=False)  # further conditions a caller adds
+    # What the extra conditions are, as values (a view's name, an officer, a day), so the count of a list with
+    # them can be kept; None when the caller gives no such description, and the count is then made afresh.
+    extra_key: tuple[Any, ...] | None = None
 
 
 def next_status(case: Case, today: dt.date, policy: Policy) -> str | None:
@@ -134,13 +138,22 @@ def newest_first(_dialect: str) -> tuple[Any, ...]:
 ORDERS = {"soonest": soonest_first, "newest": newest_first}
 
 
+
 def caseload_page(session: Session, user: User, filters: CaseloadFilters, *, page: int, per_page: int,
                   today: dt.date, policy: Policy, order: str = "soonest", clamp: bool = True) -> Page[Case]:
     """One page of the caseload: a count, one indexed read of the page's cases and one of their children,
     however long the caseload. A page past the end shows the last one (``clamp``, for a person paging) or
     nothing (for a client that pages until it runs out)."""
     query = caseload_query(user, filters, today, policy)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+    def count() -> int:
+        return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    # Counting reads every matching case; the count changes only when something is recorded (or the day turns),
+    # so it is kept (casework.audit.kept) for these filters. Extra conditions with no key are counted afresh.
+    if filters.extra and filters.extra_key is None:
+        total = count()
+    else:
+        total = kept.Figures(session, today, pool="caseload counts").get("cases", user.role, filters, compute=count)
     if clamp:
         page = min(page, max(1, math.ceil(total / per_page)))
     if not total or (page - 1) * per_page >= total:

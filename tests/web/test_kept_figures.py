@@ -1,4 +1,4 @@
-"""The dashboard's and the timeliness report's figures are kept between views (casework.reporting.kept), and
+"""The dashboard's and the timeliness report's figures are kept between views (casework.audit.kept), and
 anything recorded shows on the very next view: a view with nothing new computes nothing, a view after an event
 computes afresh, and the marker moves even when an older audit entry becomes visible after a newer one."""
 
@@ -11,8 +11,8 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import event, func, insert, select
 
+from casework.audit import kept
 from casework.models import AuditEntry
-from casework.reporting import kept
 
 REPORT = "/api/v1/reports/timeliness?year=2025"
 _NONCE = re.compile(r'nonce="[^"]+"')

@@ -7,9 +7,10 @@ import re
 from flask import g, jsonify, request
 
 from casework import access as authz
+from casework.audit import kept
 from casework.core import clock
 from casework.core.errors import Invalid, MalformedInput
-from casework.reporting import breaches, kept
+from casework.reporting import breaches
 from casework.reporting import timeliness as reports
 from web import database, limits
 from web.api.views import api
@@ -39,7 +40,7 @@ def timeliness():
     today = clock.today()
     with db.reading() as session:
         # beside the DfE figures, each statutory limit due in the year: breached (raw) and excused; kept until
-        # something is recorded (casework.reporting.kept), as they aggregate the whole year's deadlines
+        # something is recorded (casework.audit.kept), as they aggregate the whole year's deadlines
         figures = kept.Figures(session, today).get("timeliness report", year, compute=lambda: {
             **reports.timeliness(session, year, db.policy), "breaches": breaches.breaches(session, year, today)})
     return jsonify(figures)

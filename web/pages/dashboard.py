@@ -12,11 +12,11 @@ from sqlalchemy import and_, func, select
 
 from casework import access as authz
 from casework import alerts as alerting
+from casework.audit import kept
 from casework.core import clock
 from casework.deadlines import status as deadline_status
 from casework.models import AdviceRequest, Alert, Case, Deadline, Organisation, User
 from casework.models.subject import ADVICE_REQUEST
-from casework.reporting import kept
 from casework.reporting import timeliness as reports
 from web import database, limits
 from web.pages import charts
@@ -60,7 +60,7 @@ def dashboard():
     db = database()
     today = clock.today()
     with db.reading() as session:
-        # Everything but the alerts is kept until something is recorded (casework.reporting.kept): each figure
+        # Everything but the alerts is kept until something is recorded (casework.audit.kept): each figure
         # aggregates the whole caseload, and sixteen managers opening the page must not each compute it.
         kept_figures = kept.Figures(session, today)
         years = kept_figures.get("years", compute=lambda: _years(session))

@@ -1,4 +1,4 @@
-"""Figures kept between views until a case changes: the dashboard's and the timeliness report's.
+"""Figures kept between views until a case changes: the dashboard's, the timeliness report's, the lists' counts.
 
 Those figures aggregate the whole caseload (every new plan in a year, every overdue duty), so computing them
 on each view costs the same as the first time, and sixteen managers opening the dashboard at once queue behind
@@ -12,6 +12,9 @@ miss a change on PostgreSQL, where ids are handed out when a row is written but 
 transaction commits: a transaction that took id 100 can commit after one that took 101 was already seen. Its
 entry then adds one to the count in the window, so the marker still moves. Both are read from the primary
 key's index: a couple of index probes, whatever the size of the trail.
+
+The lists' counts (how many requests are owed, and how many of them overdue) are kept the same way: the
+page's rows are an index walk, but counting every row that matches is not.
 
 One computation per marker: when many views ask at once for figures not yet kept, one computes them and the
 others wait for its answer rather than each repeating the work. Each database (engine) has its own figures.
@@ -76,16 +79,17 @@ class Kept:
         return copy.deepcopy(value)  # a caller may change its copy; the kept one stays as computed
 
 
-_BY_ENGINE: weakref.WeakKeyDictionary[Engine, Kept] = weakref.WeakKeyDictionary()
+_BY_ENGINE: weakref.WeakKeyDictionary[Engine, dict[str, Kept]] = weakref.WeakKeyDictionary()
 _BY_ENGINE_LOCK = threading.Lock()
 
 
-def _kept_for(session: Session) -> Kept:
+def _kept_for(session: Session, pool: str) -> Kept:
     engine = session.get_bind().engine
     with _BY_ENGINE_LOCK:
-        kept = _BY_ENGINE.get(engine)
+        pools = _BY_ENGINE.setdefault(engine, {})
+        kept = pools.get(pool)
         if kept is None:
-            kept = _BY_ENGINE[engine] = Kept()
+            kept = pools[pool] = Kept()
         return kept
 
 
@@ -94,11 +98,12 @@ class Figures:
 
     The marker is read once, before any figure, in the view's own session: a figure computed after it is at
     least as new as the marker, so a change recorded meanwhile only means the next view computes it again.
+    Each ``pool`` keeps its own ``KEPT`` sets, so the many lists' counts never push out the dashboard's figures.
     """
 
-    def __init__(self, session: Session, today: dt.date) -> None:
+    def __init__(self, session: Session, today: dt.date, pool: str = "reports") -> None:
         self._session = session
-        self._kept = _kept_for(session)
+        self._kept = _kept_for(session, pool)
         self._marker = (today, last_change(session))
 
     def get(self, name: str, *args: Hashable, compute: Callable[[], T]) -> T:
