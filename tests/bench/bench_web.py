@@ -236,7 +236,8 @@ def page_specs(db: Database, today: dt.date) -> tuple[list[PageSpec], dict[str, 
             bound = select(*case_columns).join_from(Case, Person, Person.id == Case.person_id)
             if query.whereclause is not None:
                 bound = bound.where(query.whereclause)
-            return session.execute(bound.order_by(*caseload.ORDERS[order](dialect)).limit(PER_PAGE)).all()
+            ordering = caseload.ordered(order, dialect, caseload.CaseloadFilters(**filters))
+            return session.execute(bound.order_by(*ordering).limit(PER_PAGE)).all()
         return run
 
     def tray_bound(user: str) -> Callable[[Session, random.Random], Any]:

@@ -1,6 +1,7 @@
 """The list pages' queries walk an index on both engines (migration 0018): the new plans issued in a year (the
-dashboard and the timeliness report) and the API's advice requests in the order received. Each request's real
-statements are captured as the service sends them and asked for their plan.
+dashboard and the timeliness report), the API's advice requests in the order received, an officer's own cases,
+the intake queue, and the overdue and due-soon views. Each request's statements are captured as the service
+sends them and asked for their plan; the caseload views' queries are built as the pages build them.
 
 On PostgreSQL a table of a few rows is cheaper to read whole than through any index, so sequential scans are
 priced out for the plan (``enable_seqscan = off``): the test asks whether the index can answer the query, which
@@ -18,6 +19,7 @@ import pytest
 from sqlalchemy import event
 
 from casework import operations
+from casework.cases import caseload
 from casework.core.db import Database
 from tests.conftest import ENGINE
 
@@ -84,3 +86,29 @@ def test_the_apis_advice_requests_are_paged_along_the_index_on_date_received(db,
     (found,) = plans_of(db, sent, "ORDER BY advice_requests.received_on")
     assert "ix_advice_requests_received" in found, found
     assert "TEMP B-TREE" not in found and "Sort" not in found, found  # walked in order, never sorted
+
+
+def _plan_of(db: Database, query) -> str:
+    with db.reading() as session:
+        sql = str(query.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}))
+    return plan(db, sql, ())
+
+
+@pytest.mark.parametrize("page", ["mine", "intake", "overdue", "due soon"])
+def test_the_caseload_views_walk_an_index_in_their_own_order(db, make_user, new_case, page):
+    new_case()
+    officer = make_user("caseworker")
+    today = dt.date(2025, 3, 3)
+    filters = {"mine": caseload.CaseloadFilters(assigned_to_id=officer.id),
+               "overdue": caseload.CaseloadFilters(overdue=True),
+               "due soon": caseload.CaseloadFilters(due_soon=True)}
+    if page == "intake":
+        query, wanted = caseload.intake_query(officer).limit(25), "ix_cases_intake"
+    else:
+        query = caseload.caseload_query(officer, filters[page], today, db.policy).order_by(
+            *caseload.ordered("soonest", db.dialect, filters[page])).limit(25)
+        wanted = {"mine": "ix_cases_sqlite_assigned_next_due" if ENGINE == "sqlite" else "ix_cases_assigned_next_due",
+                  "overdue": "ix_cases_next_due", "due soon": "ix_cases_next_due"}[page]
+    found = _plan_of(db, query)
+    assert wanted in found, found
+    assert "TEMP B-TREE FOR ORDER BY" not in found, found  # SQLite: read in order, not sorted
