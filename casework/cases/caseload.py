@@ -17,8 +17,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from casework import access
 from casework import access as authz
@@ -91,14 +106,56 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+# SQLite's full-text indexes of the same text (migration 0020): FTS5 tables whose rowid is the row's id.
+SEARCH_INDEXES = {"name": "people_name_search", "reference": "cases_reference_search"}
+TRIGRAM = 3  # the shortest part a trigram index can find; a shorter one is looked for row by row
+
+
+class _Contains(ColumnElement[bool]):
+    """``column IN (ids whose text contains the part)``: through the trigram index on PostgreSQL (migration
+    0012) and the FTS5 index on SQLite (migration 0020), both written as the same condition so the caller
+    need not know the engine. The SQL is chosen when the statement is compiled for its dialect."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # a condition in itself: SQLite must not be sent "(... IN ...) = 1"
+    _traverse_internals = [("like", InternalTraversal.dp_clauseelement),
+                           ("fts", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, like: ColumnElement[bool], fts: ColumnElement[bool]) -> None:
+        self.like = like
+        self.fts = fts
+
+
+@compiles(_Contains)
+def _contains_default(element: _Contains, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.like, **kw)
+
+
+@compiles(_Contains, "sqlite")
+def _contains_sqlite(element: _Contains, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.fts, **kw)
+
+
+def _fts_ids(index: str, text: str) -> Select[Any]:
+    """The rowids an FTS5 index finds for the part, as one quoted phrase (so no character is an operator)."""
+    phrase = '"' + text.replace('"', '""') + '"'
+    return select(literal_column("rowid")).select_from(table(index)).where(
+        literal_column(index).op("MATCH")(bindparam("fts_phrase", phrase, unique=True)))
+
+
 def search(text: str) -> ColumnElement[bool]:
-    """Part of the reference or of the child's full name. Each side is its own subquery so that PostgreSQL's
-    trigram indexes (migration 0012) answer it; SQLite reads the tables."""
+    """Part of the reference or of the child's full name, in any case. Each side is its own subquery of ids
+    so that an index answers it: trigram indexes on PostgreSQL, FTS5 trigram indexes on SQLite (a part of
+    fewer than three characters, which no trigram holds, is looked for row by row on SQLite)."""
     pattern = _like(text)
-    by_reference = select(Case.id).where(func.lower(Case.reference).like(pattern, escape="\\"))
+    by_reference = Case.id.in_(select(Case.id).where(func.lower(Case.reference).like(pattern, escape="\\")))
     full_name = func.lower(Person.given_name + " " + Person.family_name)
-    by_name = select(Person.id).where(full_name.like(pattern, escape="\\"))
-    return or_(Case.id.in_(by_reference), Case.person_id.in_(by_name))
+    by_name = Case.person_id.in_(select(Person.id).where(full_name.like(pattern, escape="\\")))
+    if len(text) < TRIGRAM:
+        return or_(by_reference, by_name)
+    return or_(_Contains(by_reference, Case.id.in_(_fts_ids(SEARCH_INDEXES["reference"], text))),
+               _Contains(by_name, Case.person_id.in_(_fts_ids(SEARCH_INDEXES["name"], text))))
 
 
 def caseload_query(user: User, filters: CaseloadFilters, today: dt.date, policy: Policy) -> Select[tuple[Case]]:
