@@ -187,6 +187,9 @@ def _run_clients(spec: PageSpec, clients: list[Client], requests: int, seed: int
 
     def work(n: int, client: Client) -> None:
         rng = random.Random(seed * 1000 + n)
+        # A fresh connection, as a browser opens one after a pause: the server closes a connection idle longer
+        # than its channel_timeout (30 s), and between this client's pages it may have been idle for minutes.
+        client.reconnect()
         start.wait()
         for _ in range(requests):
             path = spec.path(rng)
