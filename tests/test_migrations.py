@@ -11,10 +11,20 @@ from sqlalchemy.exc import DBAPIError
 
 from casework import operations as ops
 from casework.cases import casefile
+from casework.cases.caseload import SEARCH_INDEXES
 from casework.core.db import Database, alembic_config
 from casework.models import Base, Case
 from tests.conftest import ENGINE
 from tests.support import postgres_database
+
+
+def _modelled(name: str | None, type_: str, _parents: dict) -> bool:
+    """SQLite's full-text indexes (migration 0020) are virtual tables, with shadow tables of their own, made by
+    the migration alone: an index of the models' tables rather than tables of the models."""
+    return not (type_ == "table" and name is not None and name.startswith(tuple(SEARCH_INDEXES.values())))
+
+
+COMPARED = {"compare_type": True, "include_name": _modelled}
 
 
 @pytest.fixture
@@ -37,7 +47,7 @@ def test_upgrade_downgrade_upgrade(empty_url):
         assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
     db.upgrade()
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts=COMPARED)
         assert compare_metadata(context, Base.metadata) == []
     db.dispose()
 
@@ -143,7 +153,7 @@ def test_upgrading_keeps_each_deadlines_exceptions_and_alerts_subject(empty_url)
     assert _rows(db, "SELECT exception_id, deadline_kind FROM exception_limits ORDER BY id") == [
         (1, "advice"), (2, "final_plan"), (3, "issue_decision"), (4, "final_plan")]
     with db.engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata) == []
+        assert compare_metadata(MigrationContext.configure(conn, opts=COMPARED), Base.metadata) == []
     db.dispose()
 
 

@@ -3,7 +3,7 @@
 Only what is outstanding is listed: never a request returned or cancelled, nor one whose deadline the case's
 path has closed (a refusal, a withdrawal), which is what an advice request's ``owed_due_on`` says (the deadline
 ledger keeps it). A page is a count and one indexed read of the page's rows with their case and child, however
-many requests there are; nothing is loaded per row.
+many requests there are (the count kept until something is recorded); nothing is loaded per row.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, func
 
 from casework import access
+from casework.audit import kept
 from casework.cases.caseload import Page, search
 from casework.core.policy import Policy
 from casework.models import AdviceRequest, Case, Person, User
@@ -64,7 +65,11 @@ def tray_page(session: Any, user: User, filters: TrayFilters, *, page: int, per_
     counted = query.with_only_columns(
         func.count(), func.count().filter(AdviceRequest.owed_due_on < today), maintain_column_froms=True
     ).order_by(None)
-    total, overdue = session.execute(counted).one()
+    # Counting every request that matches reads them all; the count changes only when something is recorded
+    # (or the day turns), so it is kept (casework.audit.kept) for this scope and these filters.
+    scope = user.organisation_id if user.role == "adviser" else None
+    total, overdue = kept.Figures(session, today, pool="advice counts").get(
+        "owed", user.role == "adviser", scope, filters, compute=lambda: tuple(session.execute(counted).one()))
     if clamp:
         page = min(page, max(1, -(-total // per_page)))
     rows = [] if (page - 1) * per_page >= total else session.execute(

@@ -3,9 +3,9 @@ cases they are, the intake queue, and each officer's counts.
 
 The pages and the API read the same queries. Everything the caseload sorts and filters on is on the case row
 (its next deadline, kept by the deadline ledger; its allocated officer), so a page is a walk along an index for
-one page of rows plus a count, never every case's deadlines aggregated to sort 25 of them. The rows' own
-collections (deadlines, advice, exceptions) are not loaded: a list shows the case, its child and its next
-deadline, nothing more.
+one page of rows plus a count (kept until something is recorded), never every case's deadlines aggregated to
+sort 25 of them. The rows' own collections (deadlines, advice, exceptions) are not loaded: a list shows the
+case, its child and its next deadline, nothing more.
 """
 
 
@@ -17,11 +17,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from casework import access
 from casework import access as authz
+from casework.audit import kept
 from casework.cases.allocation import ALLOCATABLE_ROLES
 from casework.core.policy import Policy
 from casework.deadlines import status as deadline_status
@@ -58,7 +74,10 @@ class CaseloadFilters:
     due_soon: bool = False  # the next deadline falls within its warning days
     q: str | None = None  # part of the reference or of the child's name, in any case
     assigned_to_id: int | None = None
-    extra: tuple[Any, ...] = field(default_factory=tuple)  # further conditions a caller adds
+    extra: tuple[Any, ...] = field(default_factory=tuple, compare=False)  # further conditions a caller adds
+    # What the extra conditions are, as values (a view's name, an officer, a day), so the count of a list with
+    # them can be kept; None when the caller gives no such description, and the count is then made afresh.
+    extra_key: tuple[Any, ...] | None = None
 
 
 def next_status(case: Case, today: dt.date, policy: Policy) -> str | None:
@@ -87,14 +106,56 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+# SQLite's full-text indexes of the same text (migration 0020): FTS5 tables whose rowid is the row's id.
+SEARCH_INDEXES = {"name": "people_name_search", "reference": "cases_reference_search"}
+TRIGRAM = 3  # the shortest part a trigram index can find; a shorter one is looked for row by row
+
+
+class _Contains(ColumnElement[bool]):
+    """``column IN (ids whose text contains the part)``: through the trigram index on PostgreSQL (migration
+    0012) and the FTS5 index on SQLite (migration 0020), both written as the same condition so the caller
+    need not know the engine. The SQL is chosen when the statement is compiled for its dialect."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # a condition in itself: SQLite must not be sent "(... IN ...) = 1"
+    _traverse_internals = [("like", InternalTraversal.dp_clauseelement),
+                           ("fts", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, like: ColumnElement[bool], fts: ColumnElement[bool]) -> None:
+        self.like = like
+        self.fts = fts
+
+
+@compiles(_Contains)
+def _contains_default(element: _Contains, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.like, **kw)
+
+
+@compiles(_Contains, "sqlite")
+def _contains_sqlite(element: _Contains, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.fts, **kw)
+
+
+def _fts_ids(index: str, text: str) -> Select[Any]:
+    """The rowids an FTS5 index finds for the part, as one quoted phrase (so no character is an operator)."""
+    phrase = '"' + text.replace('"', '""') + '"'
+    return select(literal_column("rowid")).select_from(table(index)).where(
+        literal_column(index).op("MATCH")(bindparam("fts_phrase", phrase, unique=True)))
+
+
 def search(text: str) -> ColumnElement[bool]:
-    """Part of the reference or of the child's full name. Each side is its own subquery so that PostgreSQL's
-    trigram indexes (migration 0012) answer it; SQLite reads the tables."""
+    """Part of the reference or of the child's full name, in any case. Each side is its own subquery of ids
+    so that an index answers it: trigram indexes on PostgreSQL, FTS5 trigram indexes on SQLite (a part of
+    fewer than three characters, which no trigram holds, is looked for row by row on SQLite)."""
     pattern = _like(text)
-    by_reference = select(Case.id).where(func.lower(Case.reference).like(pattern, escape="\\"))
+    by_reference = Case.id.in_(select(Case.id).where(func.lower(Case.reference).like(pattern, escape="\\")))
     full_name = func.lower(Person.given_name + " " + Person.family_name)
-    by_name = select(Person.id).where(full_name.like(pattern, escape="\\"))
-    return or_(Case.id.in_(by_reference), Case.person_id.in_(by_name))
+    by_name = Case.person_id.in_(select(Person.id).where(full_name.like(pattern, escape="\\")))
+    if len(text) < TRIGRAM:
+        return or_(by_reference, by_name)
+    return or_(_Contains(by_reference, Case.id.in_(_fts_ids(SEARCH_INDEXES["reference"], text))),
+               _Contains(by_name, Case.person_id.in_(_fts_ids(SEARCH_INDEXES["name"], text))))
 
 
 def caseload_query(user: User, filters: CaseloadFilters, today: dt.date, policy: Policy) -> Select[tuple[Case]]:
@@ -134,19 +195,36 @@ def newest_first(_dialect: str) -> tuple[Any, ...]:
 ORDERS = {"soonest": soonest_first, "newest": newest_first}
 
 
+def ordered(order: str, dialect: str, filters: CaseloadFilters) -> tuple[Any, ...]:
+    """The list's order as its index holds it. When the filters leave only cases with a next deadline
+    (overdue, due soon), "none last" is moot, and on SQLite the plain index on (next_due_on, id) gives the order
+    without sorting every matching case."""
+    if order == "soonest" and dialect == "sqlite" and (filters.overdue is True or filters.due_soon):
+        return Case.next_due_on, Case.id
+    return ORDERS[order](dialect)
+
+
 def caseload_page(session: Session, user: User, filters: CaseloadFilters, *, page: int, per_page: int,
                   today: dt.date, policy: Policy, order: str = "soonest", clamp: bool = True) -> Page[Case]:
     """One page of the caseload: a count, one indexed read of the page's cases and one of their children,
     however long the caseload. A page past the end shows the last one (``clamp``, for a person paging) or
     nothing (for a client that pages until it runs out)."""
     query = caseload_query(user, filters, today, policy)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+    def count() -> int:
+        return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    # Counting reads every matching case; the count changes only when something is recorded (or the day turns),
+    # so it is kept (casework.audit.kept) for these filters. Extra conditions with no key are counted afresh.
+    if filters.extra and filters.extra_key is None:
+        total = count()
+    else:
+        total = kept.Figures(session, today, pool="caseload counts").get("cases", user.role, filters, compute=count)
     if clamp:
         page = min(page, max(1, math.ceil(total / per_page)))
     if not total or (page - 1) * per_page >= total:
         return Page(items=[], total=total, page=page, per_page=per_page)
     rows = session.scalars(
-        query.order_by(*ORDERS[order](session.get_bind().dialect.name))
+        query.order_by(*ordered(order, session.get_bind().dialect.name, filters))
         .options(selectinload(Case.person), lazyload(Case.deadlines), lazyload(Case.advice_requests),
                  lazyload(Case.exceptions))
         .limit(per_page).offset((page - 1) * per_page)).all()

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import faulthandler
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 
@@ -157,6 +159,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     app = create_app(settings)
+    # An operator can see what every thread is doing in a server that has stopped answering:
+    # ``kill -USR1 <pid>`` writes each thread's stack to stderr and the server carries on.
+    if hasattr(signal, "SIGUSR1"):
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     print(f"Serving on http://{args.host}:{args.port} (stop with Ctrl-C)", flush=True)
     serve = settings["serve"]
     proxy = settings["web"]["trusted_proxy"]

@@ -24,6 +24,8 @@ class AdviceRequest(Base):
         # The adviser's tray and the caseworker's advice page: what is owed, soonest first, one page at a time.
         Index("ix_advice_requests_owed", "owed_due_on", "id"),
         Index("ix_advice_requests_organisation_owed", "organisation_id", "owed_due_on", "id"),
+        # The API's list pages every request in the order it was received.
+        Index("ix_advice_requests_received", "received_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

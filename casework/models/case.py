@@ -29,6 +29,11 @@ class Case(Base):
         # sorts NULL last by default; SQLite reads the NULLs from the same index), one page at a time.
         Index("ix_cases_next_due", "next_due_on", "id"),
         Index("ix_cases_state_next_due", "state", "next_due_on", "id"),
+        # An officer's own cases in the same order, and the intake queue (unallocated, oldest first): 0018,
+        # which also makes SQLite's (assigned_caseworker_id, next_due_on IS NULL, next_due_on, id).
+        Index("ix_cases_assigned_next_due", "assigned_caseworker_id", "next_due_on", "id"),
+        Index("ix_cases_intake", "state", "received_on", "id", postgresql_where=text("assigned_caseworker_id IS NULL"),
+              sqlite_where=text("assigned_caseworker_id IS NULL")),
         # SQLite sorts NULL first, so there the caseload's order (none last) has indexes of its own on
         # (next_due_on IS NULL, next_due_on, id), with and without state first: made by migration 0012 only,
         # as SQLite cannot report an index on an expression for the schema comparison.

@@ -81,13 +81,20 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(url: str) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
-    """``ehcp serve`` in a subprocess on a free port, until the block ends."""
+def serving(url: str, log: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """``ehcp serve`` in a subprocess on a free port, until the block ends.
+
+    The server's stderr goes to ``log``, a file, never to a pipe: nothing reads a pipe while the clients run,
+    and once its 64 KiB fill (waitress warns "Task queue depth" on every request that waits for a thread, a
+    few thousand lines over a 16-client run) the server's next write blocks with the task queue's lock held,
+    and it stops answering anyone: the stall the first runs met after the alerts list.
+    """
     port = _free_port()
     env = {**os.environ, "EHCP_DATABASE_URL": url, "EHCP_WEB_SECRET_KEY": "bench-" + os.urandom(8).hex(),
            "EHCP_LOG_LEVEL": "WARNING"}
-    process = subprocess.Popen([str(EHCP), "serve", "--port", str(port)], cwd=REPO, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with log.open("wb") as written:
+        process = subprocess.Popen([str(EHCP), "serve", "--port", str(port)], cwd=REPO, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=written)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -97,7 +104,7 @@ def serving(url: str) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
                 if connection.getresponse().status == 200:
                     break
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"ehcp serve did not start: {process.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"ehcp serve did not start: {log.read_text(errors='replace')[-2000:]}")
             time.sleep(0.2)  # waiting for a real process to listen, not pacing a test
         yield port, process
     finally:
@@ -180,6 +187,9 @@ def _run_clients(spec: PageSpec, clients: list[Client], requests: int, seed: int
 
     def work(n: int, client: Client) -> None:
         rng = random.Random(seed * 1000 + n)
+        # A fresh connection, as a browser opens one after a pause: the server closes a connection idle longer
+        # than its channel_timeout (30 s), and between this client's pages it may have been idle for minutes.
+        client.reconnect()
         start.wait()
         for _ in range(requests):
             path = spec.path(rng)
@@ -229,7 +239,8 @@ def page_specs(db: Database, today: dt.date) -> tuple[list[PageSpec], dict[str, 
             bound = select(*case_columns).join_from(Case, Person, Person.id == Case.person_id)
             if query.whereclause is not None:
                 bound = bound.where(query.whereclause)
-            return session.execute(bound.order_by(*caseload.ORDERS[order](dialect)).limit(PER_PAGE)).all()
+            ordering = caseload.ordered(order, dialect, caseload.CaseloadFilters(**filters))
+            return session.execute(bound.order_by(*ordering).limit(PER_PAGE)).all()
         return run
 
     def tray_bound(user: str) -> Callable[[Session, random.Random], Any]:
@@ -333,6 +344,7 @@ def _row(spec: PageSpec, clients: int, case_p50: float) -> str:
 def run(engine_name: str, cases: int, requests: int, clients: int, seed: int,
         out: Callable[[str], None] = print) -> int:
     today = clock.today()
+    server_log = Path(tempfile.gettempdir()) / f"ehcp-bench-web-{os.getpid()}.log"  # kept: read it after a failure
     with temporary_database(engine_name) as url:
         db = Database(url)
         try:
@@ -351,7 +363,7 @@ def run(engine_name: str, cases: int, requests: int, clients: int, seed: int,
                         User.username == "adviser"))), advice_tray.TrayFilters(), today).subquery()))
                 alerts = session.scalar(select(func.count()).select_from(Alert))
             passwords = {u.username: u.password for u in demo.DEMO_USERS}
-            with serving(url) as (port, server):
+            with serving(url, server_log) as (port, server):
                 rss_started = memory_kib(server.pid, "VmRSS")
 
                 def client_for(who: str) -> Client:
@@ -398,6 +410,7 @@ def run(engine_name: str, cases: int, requests: int, clients: int, seed: int,
         failures += spec.failures
     out(f"  server memory: {rss_started / 1024:,.0f} MiB resident once started, {rss_end / 1024:,.0f} MiB at the "
         f"end, peak {peak / 1024:,.0f} MiB (VmHWM)")
+    out(f"  the server's stderr: {server_log}")
     if failures:
         out(f"FAILED: {failures} answers were not 200")
     return 1 if failures else 0

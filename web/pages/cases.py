@@ -81,6 +81,8 @@ def _filters(filters: CaseloadFilterForm, view: str, officer: str | None,
         due_soon=due == "due_soon",
         q=filters.q.data,
         extra=tuple(extra),
+        # the extra conditions are made from these values alone, so the list's count can be kept for them
+        extra_key=(view, current_user.id, officer, due, today),
     )
 
 

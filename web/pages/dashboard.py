@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, select
 
 from casework import access as authz
 from casework import alerts as alerting
+from casework.audit import kept
 from casework.core import clock
 from casework.deadlines import status as deadline_status
 from casework.models import AdviceRequest, Alert, Case, Deadline, Organisation, User
@@ -44,25 +45,34 @@ def _chosen_year(years: list[int]) -> tuple[int, str | None]:
     return number, None
 
 
+def _overdue(session, today, policy) -> tuple[list[dict], int, int]:
+    """The oldest overdue duties, and how many are overdue: raw, and excused (a late limit with an exception
+    that applies is not a breach to chase)."""
+    late = (Deadline.is_duty.is_(True), Deadline.met_on.is_(None), Deadline.cancelled_on.is_(None),
+            Deadline.superseded_at.is_(None), Deadline.due_on < today)
+    overdue_total = session.scalar(select(func.count(Deadline.id)).where(*late))
+    excused_total = session.scalar(select(func.count(Deadline.id)).where(*late, deadline_status.excused_sql(today)))
+    return reports.overdue_deadlines(session, today, policy), overdue_total, excused_total
+
+
 @bp.get("")
 def dashboard():
     db = database()
     today = clock.today()
     with db.reading() as session:
-        years = _years(session)
+        # Everything but the alerts is kept until something is recorded (casework.audit.kept): each figure
+        # aggregates the whole caseload, and sixteen managers opening the page must not each compute it.
+        kept_figures = kept.Figures(session, today)
+        years = kept_figures.get("years", compute=lambda: _years(session))
         year, year_error = _chosen_year(years)
         if year not in years:  # a year with no requests yet still has its (empty) figures
             years = sorted({*years, year}, reverse=True)
-        figures = reports.timeliness(session, year, db.policy)
-        monthly = reports.monthly_20_week_rate(session, year, db.policy)
-        stages = reports.open_cases_by_stage(session)
-        overdue = reports.overdue_deadlines(session, today, db.policy)
-        late = (Deadline.is_duty.is_(True), Deadline.met_on.is_(None), Deadline.cancelled_on.is_(None),
-                Deadline.superseded_at.is_(None), Deadline.due_on < today)
-        # Raw and excused apart: a late limit with an exception that applies is not a breach to chase.
-        overdue_total = session.scalar(select(func.count(Deadline.id)).where(*late))
-        excused_total = session.scalar(select(func.count(Deadline.id)).where(
-            *late, deadline_status.excused_sql(today)))
+        figures = kept_figures.get("timeliness", year, compute=lambda: reports.timeliness(session, year, db.policy))
+        monthly = kept_figures.get("monthly", year,
+                                   compute=lambda: reports.monthly_20_week_rate(session, year, db.policy))
+        stages = kept_figures.get("stages", compute=lambda: reports.open_cases_by_stage(session))
+        overdue, overdue_total, excused_total = kept_figures.get(
+            "overdue", compute=lambda: _overdue(session, today, db.policy))
         # An advice alert names the organisation that owes the advice; an acknowledged one, who saw it.
         alerts = session.execute(
             select(Alert, Case.reference, Organisation.name, User.username).join(Case, Case.id == Alert.case_id)
@@ -101,7 +111,8 @@ def _svg(body: bytes) -> Response:
 def monthly_chart(year: int):
     db = database()
     with db.reading() as session:
-        monthly = reports.monthly_20_week_rate(session, year, db.policy)
+        monthly = kept.Figures(session, clock.today()).get(
+            "monthly", year, compute=lambda: reports.monthly_20_week_rate(session, year, db.policy))
     return _svg(charts.monthly_rate([m["month"] for m in monthly], [m["pct_within_20_weeks"] for m in monthly],
                                     year))
 
@@ -109,5 +120,6 @@ def monthly_chart(year: int):
 @bp.get("/charts/open-cases.svg")
 def stages_chart():
     with database().reading() as session:
-        stages = reports.open_cases_by_stage(session)
+        stages = kept.Figures(session, clock.today()).get(
+            "stages", compute=lambda: reports.open_cases_by_stage(session))
     return _svg(charts.open_by_stage([STATE_LABELS[s["state"]] for s in stages], [s["cases"] for s in stages]))
