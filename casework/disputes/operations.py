@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import flag_modified
 
 from casework import audit
+from casework.cases import orders
 from casework.cases.ceasing import APPEAL_OVERTURNED, APPEAL_PENDING, APPEAL_UPHELD, record_cease_appeal
 from casework.cases.operations import unit_of_work
+from casework.cases.replay import effective_history
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import EventNotAllowed, Invalid, MalformedInput, NotFound
@@ -328,9 +330,10 @@ def record_appeal_outcome(db: Database, case_id: int, *, actor: User | None, on:
         if ordering:
             assert ordered_on is not None and order is not None
             rule_id = "R10.9" if outcome == "order" else "R10.10"
-            for step, _weeks in rules.ORDER_STEPS[order]:
-                ledger.open("tribunal_order", ordered_on, rule_id=rule_id, subject=Subject.dispute(dispute.id),
-                            step=step, order=order, order_step=step)
+            opened = [ledger.open("tribunal_order", ordered_on, rule_id=rule_id, subject=Subject.dispute(dispute.id),
+                                  step=step, order=order, order_step=step)
+                      for step, _weeks in rules.ORDER_STEPS[order]]
+            orders.settle_on_order(ledger, opened, effective_history(session, case.id))
         return dispute
 
     return _step(db, case_id, "record_appeal_outcome", actor=actor, on=on, uow=uow,
