@@ -642,7 +642,7 @@ def _operation(event: str) -> Callable[..., Case]:
 
 # The rest of the plan's life registers its checks and effects here: the review chain and amendments, ceasing,
 # re-assessment (imported after the machinery above, which they use).
-from casework.cases import ceasing, orders, reassessment, review  # noqa: E402,F401
+from casework.cases import ceasing, orders, reassessment, reopening, review  # noqa: E402,F401
 
 agree_to_assess = _operation("agree_to_assess")
 refuse_to_assess = _operation("refuse_to_assess")

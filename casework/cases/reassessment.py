@@ -10,6 +10,7 @@ re-assessed plan is never a new plan in the DfE 20-week figure, which counts onl
 from __future__ import annotations
 
 from casework.cases.operations import ACTIONABLE, Step, _not_before, check, effect
+from casework.cases.reopening import check_ordered_reassessment, reassessment_order
 from casework.core import clock
 from casework.core.errors import Invalid
 from casework.models import Case, Deadline
@@ -45,10 +46,20 @@ def _check_decision(step: Step) -> None:
     _not_before(step.on, waiting.starts_on, "the request to re-assess was received")
 
 
-check("decide_to_reassess")(_check_decision)
+@check("decide_to_reassess")
+def _check_decide(step: Step) -> None:
+    """A request waiting for its decision, or a tribunal order (or concession) to assess on an appeal against a
+    refusal to re-assess, which the council carries out by re-assessing (``casework.cases.reopening``)."""
+    if pending_request(step.case) is None and running(step.case) is None:
+        check_ordered_reassessment(step)
+    else:
+        _check_decision(step)
+
+
 check("refuse_to_reassess")(_check_decision)
-ACTIONABLE["decide_to_reassess"] = lambda case: pending_request(case) is not None
-ACTIONABLE["refuse_to_reassess"] = ACTIONABLE["decide_to_reassess"]
+ACTIONABLE["decide_to_reassess"] = lambda case: pending_request(case) is not None or (
+    running(case) is None and reassessment_order(case, list(case.deadlines)) is not None)
+ACTIONABLE["refuse_to_reassess"] = lambda case: pending_request(case) is not None
 ACTIONABLE["request_reassessment"] = lambda case: pending_request(case) is None and running(case) is None
 
 
@@ -61,3 +72,4 @@ def _request_reassessment(step: Step) -> None:
 def _decide_to_reassess(step: Step) -> None:
     """The 14 weeks to the re-assessed plan run from the decision (reg 27(2))."""
     step.ledger.open("reassessment_final", step.on)
+
