@@ -18,7 +18,8 @@ CONTRACT = {  # event -> states it may fire from (contract.md)
     "agree_to_assess": {"request_received", "refused_to_assess"},
     "request_school_information": {"request_received"},
     "refuse_to_assess": {"request_received"},
-    "request_advice": {"assessment"},
+    # with a plan, only while a re-assessment is running (reg 27(1) applies regs 6-8)
+    "request_advice": {"assessment", "plan_maintained", "amending"},
     # late advice is still advice: recordable (or the request cancelled) in any state while it is outstanding
     "record_advice": set(ehcp.STATES),
     "void_advice_request": set(ehcp.STATES),

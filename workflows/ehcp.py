@@ -101,7 +101,9 @@ TRANSITIONS: tuple[tuple[str, tuple[str, ...], str | None, tuple[Guard, ...]], .
     ("agree_to_assess", ("request_received", "refused_to_assess"), "assessment", ()),
     ("refuse_to_assess", ("request_received",), "refused_to_assess", ()),
     ("request_school_information", ("request_received",), None, ()),
-    ("request_advice", ("assessment",), None, ()),
+    # advice is gathered for an assessment and for a re-assessment (reg 27(1) applies regs 6-8): with a plan,
+    # only while a re-assessment is running (casework.cases.reassessment)
+    ("request_advice", ("assessment", "plan_maintained", "amending"), None, ()),
     ("record_advice", STATES, None, ()),
     ("void_advice_request", STATES, None, ()),
     ("decide_to_issue", ("assessment",), "drafting", ()),

@@ -9,10 +9,10 @@ re-assessed plan is never a new plan in the DfE 20-week figure, which counts onl
 
 from __future__ import annotations
 
-from casework.cases.operations import ACTIONABLE, Step, _not_before, check, effect
+from casework.cases.operations import ACTIONABLE, CHECKS, Step, _not_before, check, effect
 from casework.cases.reopening import check_ordered_reassessment, reassessment_order
 from casework.core import clock
-from casework.core.errors import Invalid
+from casework.core.errors import EventNotAllowed, Invalid
 from casework.models import Case, Deadline
 
 
@@ -73,3 +73,27 @@ def _decide_to_reassess(step: Step) -> None:
     """The 14 weeks to the re-assessed plan run from the decision (reg 27(2))."""
     step.ledger.open("reassessment_final", step.on)
 
+
+# --------------------------------------------------------------------------------------------------- advice
+
+
+_ASSESSMENT_ADVICE_CHECK = CHECKS["request_advice"]
+
+
+@check("request_advice")
+def _check_advice(step: Step) -> None:
+    """A re-assessment gathers advice as an assessment does (reg 27(1) applies regs 6 to 8 to it), so advice may
+    be asked for while one is running, dated on or after its decision. Educational advice asked for then is what
+    the school-closure exception to its 14 weeks rests on (reg 27(3), applying reg 10(4)(a)); the body's own 6
+    weeks (R2.1) run from its receipt as on any request. With a plan and no re-assessment running there is
+    nothing to advise on: 409."""
+    if step.case.state != "assessment":
+        current = running(step.case)
+        if current is None:
+            raise EventNotAllowed("Request advice is possible with a plan only while a re-assessment is running: "
+                                  "record the decision to re-assess first.")
+        _not_before(step.on, current.starts_on, "the decision to re-assess")
+    _ASSESSMENT_ADVICE_CHECK(step)
+
+
+ACTIONABLE["request_advice"] = lambda case: case.state == "assessment" or running(case) is not None
