@@ -59,6 +59,8 @@ def start_appeal_rights(session: Session, case: Case, *, decision_entry_id: int,
     subject = Subject.dispute(dispute.id)
     for kind in law.OPEN_DISPUTE.opens:
         ledger.open(kind, letter_on, subject=subject)
+    flag_modified(case, "last_event_on")  # the case's version moves with its history, as for every dispute step
+    session.flush()
     audit.record(session, case=case, actor=None, event=law.OPEN_DISPUTE.name, on=letter_on,
                  fields={"decision": entry.id, "dispute_id": dispute.id}, state_before=None, state_after=None)
     return dispute
@@ -316,6 +318,8 @@ def record_appeal_outcome(db: Database, case_id: int, *, actor: User | None, on:
                       code="nothing_ordered", field="order" if order is not None else "ordered_on")
 
     def apply(session: Session, case: Case, ledger: Ledger) -> Dispute:
+        # read before anything changes, so the read flushes nothing and the case's version moves once
+        history = effective_history(session, case.id) if ordering else []
         dispute = _dispute_of_appeal(session, case, tribunal_reference)
         _turn(dispute, "record_appeal_outcome")
         if dispute.appeal_outcome is not None:
@@ -333,7 +337,7 @@ def record_appeal_outcome(db: Database, case_id: int, *, actor: User | None, on:
             opened = [ledger.open("tribunal_order", ordered_on, rule_id=rule_id, subject=Subject.dispute(dispute.id),
                                   step=step, order=order, order_step=step)
                       for step, _weeks in rules.ORDER_STEPS[order]]
-            orders.settle_on_order(ledger, opened, effective_history(session, case.id))
+            orders.settle_on_order(ledger, opened, history)
         return dispute
 
     return _step(db, case_id, "record_appeal_outcome", actor=actor, on=on, uow=uow,
