@@ -44,10 +44,15 @@ def _order_steps(case: Case) -> list[Deadline]:
     return [d for d in case.deadlines if d.kind == KIND and d.superseded_at is None]
 
 
+def _earliest(events: Iterable[str], ordered_on: dt.date, history: Iterable[Recorded]) -> dt.date | None:
+    """The earliest of these case events dated on or after the order."""
+    wanted = frozenset(events)
+    return min((e.on for e in history if e.event in wanted and e.on >= ordered_on), default=None)
+
+
 def _carried_out(step: str, ordered_on: dt.date, history: Iterable[Recorded]) -> dt.date | None:
     """The earliest case event carrying out the step dated on or after the order."""
-    return min((e.on for e in history if e.event in law.COMPLIED_BY.get(step, ()) and e.on >= ordered_on),
-               default=None)
+    return _earliest(law.COMPLIED_BY.get(step, ()), ordered_on, history)
 
 
 def settled(deadlines: list[Deadline], history: list[Recorded],
@@ -66,7 +71,9 @@ def settled(deadlines: list[Deadline], history: list[Recorded],
         # the earlier of two alternatives stands; on the same day the one the order lists first
         wins = own is not None and (rival is None or own < rival
                                     or (own == rival and order.index(d.step) < order.index(other)))
-        result[id(d)] = (own, None) if wins else (None, rival) if rival is not None else (None, None)
+        given_up = _earliest(law.GIVEN_UP_BY.get(d.step or "", ()), d.starts_on, history)
+        cancelled = min((day for day in (rival, given_up) if day is not None), default=None)
+        result[id(d)] = (own, None) if wins else (None, cancelled)
     return result
 
 
@@ -76,9 +83,13 @@ def settled(deadlines: list[Deadline], history: list[Recorded],
 def comply(step: Step) -> None:
     """The event carries out an ordered step still open whose order is dated on or before it."""
     carried = {s for s, events in law.COMPLIED_BY.items() if step.spec.name in events}
-    if not carried:
+    given_up = {s for s, events in law.GIVEN_UP_BY.items() if step.spec.name in events}
+    if not carried and not given_up:
         return
     for deadline in _order_steps(step.case):
+        if deadline.is_open and deadline.step in given_up and step.on >= deadline.starts_on:
+            step.ledger.cancel([KIND], subject=deadline.subject, step=deadline.step)
+            continue
         if deadline.is_open and deadline.step in carried and step.on >= deadline.starts_on:
             subject = deadline.subject
             step.ledger.meet([KIND], subject=subject, step=deadline.step)

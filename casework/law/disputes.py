@@ -47,8 +47,15 @@ COMPLIED_BY: dict[str, tuple[str, ...]] = {
     "continue_plan": ("continue_plan",),
     "cease_plan": ("cease_plan", "confirm_ceased"),
 }
+# Reg 44(2)(d)-(e): after an order to assess, the council either tells the family it will not issue a plan (within
+# 10 weeks) or issues one (within 14). A decision to issue settles which: from that day no notice that no plan
+# will be made is owed, so that step is cancelled, not left to fall overdue while the plan is drafted.
+GIVEN_UP_BY: dict[str, tuple[str, ...]] = {"no_plan_notice": ("decide_to_issue",)}
 # The case events that can carry out an ordered step, and so may meet (and, for the alternatives, cancel) one.
 COMPLYING_EVENTS = frozenset(event for events in COMPLIED_BY.values() for event in events)
+# And those that can cancel one: the event carrying out an alternative, or the decision that makes a step moot.
+CANCELLING_EVENTS = frozenset(event for step, events in COMPLIED_BY.items() if step in ALTERNATIVE_STEPS
+                              for event in events) | frozenset(e for events in GIVEN_UP_BY.values() for e in events)
 STEP_LABELS = {
     "notify_assessment": "Family told the assessment will be carried out", "no_plan_notice": "Notice that no plan "
     "will be made", "final_plan": "Final plan issued", "draft_plan": "Draft plan issued",

@@ -328,10 +328,13 @@ ORDER_STEP_EVENTS = ("agree_to_assess", "decide_to_reassess", "decide_not_to_iss
                      "issue_draft", "issue_final", "issue_amended_plan", "continue_plan", "cease_plan",
                      "confirm_ceased")
 ORDER_ALTERNATIVE_EVENTS = ("decide_not_to_issue", "decide_not_to_amend", "issue_final", "issue_amended_plan")
+# A decision to issue makes an order's no-plan notice moot (``casework.law.disputes.GIVEN_UP_BY``): it cancels it.
+ORDER_GIVING_UP_EVENTS = ("decide_to_issue",)
 EVENT_SPECS = tuple(
-    replace(spec, may_meet=(*spec.may_meet, "tribunal_order"),
-            may_cancel=(*spec.may_cancel, *(("tribunal_order",) if spec.name in ORDER_ALTERNATIVE_EVENTS else ())))
-    if spec.name in ORDER_STEP_EVENTS else spec
+    replace(spec, may_meet=(*spec.may_meet, *(("tribunal_order",) if spec.name in ORDER_STEP_EVENTS else ())),
+            may_cancel=(*spec.may_cancel, *(("tribunal_order",) if spec.name in ORDER_ALTERNATIVE_EVENTS
+                                            or spec.name in ORDER_GIVING_UP_EVENTS else ())))
+    if spec.name in ORDER_STEP_EVENTS or spec.name in ORDER_GIVING_UP_EVENTS else spec
     for spec in EVENT_SPECS)
 
 EVENTS: dict[str, EventSpec] = {spec.name: spec for spec in EVENT_SPECS}

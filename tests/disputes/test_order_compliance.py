@@ -134,7 +134,8 @@ def test_an_order_to_cease_is_met_by_confirming_the_plan_ceased(db, cease_appeal
 
 
 def test_the_steps_each_event_carries_out_are_the_events_that_declare_them():
-    from casework.law.disputes import COMPLYING_EVENTS
+    from casework.law.disputes import CANCELLING_EVENTS, COMPLYING_EVENTS
     from casework.law.events import EVENTS
 
     assert {name for name, spec in EVENTS.items() if "tribunal_order" in spec.may("meet")} == COMPLYING_EVENTS
+    assert {name for name, spec in EVENTS.items() if "tribunal_order" in spec.may("cancel")} == CANCELLING_EVENTS

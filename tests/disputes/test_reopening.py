@@ -74,12 +74,19 @@ def test_an_order_to_assess_reopens_a_refused_case_on_the_orders_clocks(db, refu
         ("issue_decision", None, D(2024, 12, 9))]
     assert _steps(db, case_id)["notify_assessment"].met_on == D(2025, 2, 10)
 
+    # Deciding to issue on Monday 10 March settles it: no notice that no plan will be made is owed from then, so
+    # that step (due Friday 11 April) is cancelled, not overdue while the plan is drafted.
     ops.decide_to_issue(db, case_id, actor=None, on=D(2025, 3, 10))
+    steps = _steps(db, case_id)
+    assert (steps["no_plan_notice"].cancelled_on, steps["no_plan_notice"].met_on) == (D(2025, 3, 10), None)
+    assert status_of(db, steps["no_plan_notice"], D(2025, 4, 20)) == "cancelled"
+    assert status_of(db, steps["final_plan"], D(2025, 4, 20)) == "pending"
+    _no_differences(db, case_id)
     ops.issue_draft(db, case_id, actor=None, on=D(2025, 3, 17))  # the family's 15 days: to 31 March
     ops.issue_final(db, case_id, actor=None, on=D(2025, 5, 12))
     steps = _steps(db, case_id)
     assert status_of(db, steps["final_plan"], D(2025, 6, 1)) == "met_late"  # due Friday 9 May
-    assert (steps["no_plan_notice"].cancelled_on, steps["final_plan"].met_on) == (D(2025, 5, 12), D(2025, 5, 12))
+    assert (steps["no_plan_notice"].cancelled_on, steps["final_plan"].met_on) == (D(2025, 3, 10), D(2025, 5, 12))
     assert status_of(db, steps["notify_assessment"], D(2025, 6, 1)) == "met"
     _no_differences(db, case_id)
 
