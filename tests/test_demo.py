@@ -158,12 +158,48 @@ def test_every_case_was_made_by_audited_events_and_none_is_dated_in_the_future(l
     assert latest_met is not None and latest_met <= TODAY
     for case_id, case in cases.items():
         entries = trail[case_id]
-        assert entries[0].event == "request_received" and entries[0].on == case.received_on
+        # a request, or a plan taken on from another authority (received on the day it transferred)
+        assert entries[0].event in ("request_received", "transfer_in") and entries[0].on == case.received_on
         versions = [e.version_after for e in entries]  # every change to the case has its entry
         assert versions == list(range(versions[0], versions[0] + len(entries)))
-        assert entries[-1].state_after == case.state and entries[-1].version_after == case.version
+        # the steps of a disagreement run beside the case: their entries record no state
+        states = [e.state_after for e in entries if e.state_after is not None]
+        assert states[-1] == case.state and entries[-1].version_after == case.version
         assert all(e.on is not None and case.received_on <= e.on <= TODAY for e in entries)
         assert [e.on for e in entries] == sorted(e.on for e in entries)
+
+
+def test_a_manager_sees_mediation_an_appeal_a_tribunal_order_and_a_transfer_in(loaded):
+    """The handful of disagreement cases (casework.imports.demo_disputes), each as the service itself made it."""
+    from casework.cases import replay
+    from casework.deadlines import status as deadline_status
+    from casework.models import Dispute, Transfer
+
+    db, printed = loaded
+    with db.reading() as s:
+        found = list(s.scalars(select(Dispute).order_by(Dispute.id)))
+        moves = list(s.scalars(select(Transfer)))
+        steps = {d.step: deadline_status.status(d, TODAY, db.policy)
+                 for d in s.scalars(select(Deadline).where(Deadline.kind == "tribunal_order"))}
+        meeting = [deadline_status.status(d, TODAY, db.policy)
+                   for d in s.scalars(select(Deadline).where(Deadline.kind == "mediation_meeting"))]
+        ordered = s.get(Case, next(d.case_id for d in found if d.order is not None))
+        notice = [deadline_status.status(d, TODAY, db.policy)
+                  for d in s.scalars(select(Deadline).where(Deadline.kind == "transfer_notice"))]
+        for dispute in found:
+            assert replay.rebuilt_differences(s, dispute.case_id, db.policy) == []
+        overdue = reports.overdue_deadlines(s, TODAY, db.policy, limit=500)
+    assert len(found) == 3 and "tribunal order" in printed
+    assert any(d.wants_mediation and d.mediation_held_on is None for d in found)
+    assert len(meeting) == 1 and meeting[0] in ("pending", "due_soon")  # still to be held
+    assert any(d.appeal_registered_on is not None and d.appeal_outcome is None for d in found)
+    # The order to assess: notice met (the council agreed to assess), no-plan notice overdue, final plan running.
+    assert {k: v for k, v in steps.items() if k != "final_plan"} == {"notify_assessment": "met",
+                                                                     "no_plan_notice": "overdue"}
+    assert steps["final_plan"] in ("pending", "due_soon")
+    assert ordered.state == "assessment"
+    assert "tribunal_order" in {d["kind"] for d in overdue}
+    assert [m.direction for m in moves] == ["in"] and len(notice) == 1 and notice[0] in ("pending", "due_soon")
 
 
 def test_each_child_is_a_person_with_one_or_two_parents_who_can_be_reached(loaded):

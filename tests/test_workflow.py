@@ -14,16 +14,19 @@ PLAN = {"plan_maintained", "amending", "ceasing"}
 OPEN = {"request_received", "assessment", "drafting", "draft_issued", "plan_maintained", "under_review", "amending",
         "ceasing"}
 CONTRACT = {  # event -> states it may fire from (contract.md)
-    "agree_to_assess": {"request_received"},
+    # from a refusal only while a tribunal order or concession to assess is on the case (reg 44(2), reg 45)
+    "agree_to_assess": {"request_received", "refused_to_assess"},
     "request_school_information": {"request_received"},
     "refuse_to_assess": {"request_received"},
-    "request_advice": {"assessment"},
+    # with a plan, only while a re-assessment is running (reg 27(1) applies regs 6-8)
+    "request_advice": {"assessment", "plan_maintained", "amending"},
     # late advice is still advice: recordable (or the request cancelled) in any state while it is outstanding
     "record_advice": set(ehcp.STATES),
     "void_advice_request": set(ehcp.STATES),
     "decide_to_issue": {"assessment"},
     "decide_not_to_issue": {"assessment"},
-    "issue_draft": {"drafting"},
+    # after a decision not to issue only under an order or concession to make a plan (reg 44(2))
+    "issue_draft": {"drafting", "not_issued"},
     "issue_final": {"draft_issued"},
     "record_exception": OPEN,
     "withdraw_exception": OPEN,
@@ -64,9 +67,11 @@ def test_allowed_events_per_state_match_the_contract():
 
 
 def test_terminal_states_allow_only_advice_still_owed_the_log_and_allocation():
+    """And the decision a tribunal order puts right, which each case offers only under such an order."""
+    reopened_by = {"refused_to_assess": ["agree_to_assess"], "not_issued": ["issue_draft"]}
     for state in ("refused_to_assess", "not_issued", "ceased", "withdrawn"):
-        assert ehcp.allowed_events(state) == ["record_advice", "void_advice_request", "record_contact",
-                                              "assign_caseworker"]
+        assert set(ehcp.allowed_events(state)) == {*reopened_by.get(state, []), "record_advice",
+                                                   "void_advice_request", "record_contact", "assign_caseworker"}
 
 
 def test_a_closed_case_with_no_advice_owed_allows_only_the_log(db, new_case):

@@ -97,15 +97,19 @@ def _g(name: str) -> Guard:
 
 # (event, sources, destination, guards). Destination None keeps the state (a recorded fact, not a move).
 TRANSITIONS: tuple[tuple[str, tuple[str, ...], str | None, tuple[Guard, ...]], ...] = (
-    ("agree_to_assess", ("request_received",), "assessment", ()),
+    # from a refusal only under a tribunal order or concession to assess (casework.cases.reopening)
+    ("agree_to_assess", ("request_received", "refused_to_assess"), "assessment", ()),
     ("refuse_to_assess", ("request_received",), "refused_to_assess", ()),
     ("request_school_information", ("request_received",), None, ()),
-    ("request_advice", ("assessment",), None, ()),
+    # advice is gathered for an assessment and for a re-assessment (reg 27(1) applies regs 6-8): with a plan,
+    # only while a re-assessment is running (casework.cases.reassessment)
+    ("request_advice", ("assessment", "plan_maintained", "amending"), None, ()),
     ("record_advice", STATES, None, ()),
     ("void_advice_request", STATES, None, ()),
     ("decide_to_issue", ("assessment",), "drafting", ()),
     ("decide_not_to_issue", ("assessment",), "not_issued", ()),
-    ("issue_draft", ("drafting",), "draft_issued", ()),
+    # after a decision not to issue only under an order or concession to make a plan (casework.cases.reopening)
+    ("issue_draft", ("drafting", "not_issued"), "draft_issued", ()),
     ("issue_final", ("draft_issued",), "plan_maintained", (REPRESENTATIONS_CLOSED,)),
     ("record_exception", OPEN_STATES, None, ()),
     ("withdraw_exception", OPEN_STATES, None, ()),

@@ -75,6 +75,9 @@ CHECKS: dict[str, Effect] = {}
 # Whether an event the state allows has anything to act on in this case (a review report still owed, a request
 # to re-assess waiting for its decision): one the case gives no reason for is not offered.
 ACTIONABLE: dict[str, Callable[[Case], bool]] = {}
+# What any event may do beside its own effect, once that has run: a step of a tribunal order it carries out
+# (``casework.cases.orders``).
+FOLLOW_UPS: list[Effect] = []
 
 
 def effect(event: str) -> Callable[[Effect], Effect]:
@@ -209,6 +212,8 @@ def apply_event(step: Step) -> None:
     step.ledger.apply_declared(subject=_subject(step))
     if spec.name in EFFECTS:
         EFFECTS[spec.name](step)
+    for follow_up in FOLLOW_UPS:
+        follow_up(step)
     if ehcp.moves_case(spec.name):
         case.last_event_on = step.on
     settle_next_due(case)  # an effect may have returned or cancelled advice without a deadline changing
@@ -637,7 +642,7 @@ def _operation(event: str) -> Callable[..., Case]:
 
 # The rest of the plan's life registers its checks and effects here: the review chain and amendments, ceasing,
 # re-assessment (imported after the machinery above, which they use).
-from casework.cases import ceasing, reassessment, review  # noqa: E402,F401
+from casework.cases import ceasing, orders, reassessment, reopening, review  # noqa: E402,F401
 
 agree_to_assess = _operation("agree_to_assess")
 refuse_to_assess = _operation("refuse_to_assess")

@@ -9,9 +9,10 @@ re-assessed plan is never a new plan in the DfE 20-week figure, which counts onl
 
 from __future__ import annotations
 
-from casework.cases.operations import ACTIONABLE, Step, _not_before, check, effect
+from casework.cases.operations import ACTIONABLE, CHECKS, Step, _not_before, check, effect
+from casework.cases.reopening import check_ordered_reassessment, reassessment_order
 from casework.core import clock
-from casework.core.errors import Invalid
+from casework.core.errors import EventNotAllowed, Invalid
 from casework.models import Case, Deadline
 
 
@@ -45,10 +46,20 @@ def _check_decision(step: Step) -> None:
     _not_before(step.on, waiting.starts_on, "the request to re-assess was received")
 
 
-check("decide_to_reassess")(_check_decision)
+@check("decide_to_reassess")
+def _check_decide(step: Step) -> None:
+    """A request waiting for its decision, or a tribunal order (or concession) to assess on an appeal against a
+    refusal to re-assess, which the council carries out by re-assessing (``casework.cases.reopening``)."""
+    if pending_request(step.case) is None and running(step.case) is None:
+        check_ordered_reassessment(step)
+    else:
+        _check_decision(step)
+
+
 check("refuse_to_reassess")(_check_decision)
-ACTIONABLE["decide_to_reassess"] = lambda case: pending_request(case) is not None
-ACTIONABLE["refuse_to_reassess"] = ACTIONABLE["decide_to_reassess"]
+ACTIONABLE["decide_to_reassess"] = lambda case: pending_request(case) is not None or (
+    running(case) is None and reassessment_order(case, list(case.deadlines)) is not None)
+ACTIONABLE["refuse_to_reassess"] = lambda case: pending_request(case) is not None
 ACTIONABLE["request_reassessment"] = lambda case: pending_request(case) is None and running(case) is None
 
 
@@ -61,3 +72,28 @@ def _request_reassessment(step: Step) -> None:
 def _decide_to_reassess(step: Step) -> None:
     """The 14 weeks to the re-assessed plan run from the decision (reg 27(2))."""
     step.ledger.open("reassessment_final", step.on)
+
+
+# --------------------------------------------------------------------------------------------------- advice
+
+
+_ASSESSMENT_ADVICE_CHECK = CHECKS["request_advice"]
+
+
+@check("request_advice")
+def _check_advice(step: Step) -> None:
+    """A re-assessment gathers advice as an assessment does (reg 27(1) applies regs 6 to 8 to it), so advice may
+    be asked for while one is running, dated on or after its decision. Educational advice asked for then is what
+    the school-closure exception to its 14 weeks rests on (reg 27(3), applying reg 10(4)(a)); the body's own 6
+    weeks (R2.1) run from its receipt as on any request. With a plan and no re-assessment running there is
+    nothing to advise on: 409."""
+    if step.case.state != "assessment":
+        current = running(step.case)
+        if current is None:
+            raise EventNotAllowed("Request advice is possible with a plan only while a re-assessment is running: "
+                                  "record the decision to re-assess first.")
+        _not_before(step.on, current.starts_on, "the decision to re-assess")
+    _ASSESSMENT_ADVICE_CHECK(step)
+
+
+ACTIONABLE["request_advice"] = lambda case: case.state == "assessment" or running(case) is not None

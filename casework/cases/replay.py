@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework import audit
+from casework.cases import orders
 from casework.cases.operations import (
     Step,
     _load_for_update,
@@ -284,7 +285,8 @@ def rebuilt_differences(session: Session, case_id: int, policy: Policy) -> list[
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(f"There is no case {case_id}.")
-    return differences(case, rebuild(session, case, effective_history(session, case_id), policy))
+    history = effective_history(session, case_id)
+    return differences(case, rebuild(session, case, history, policy)) + orders.differences(session, case, history)
 
 
 # --------------------------------------------------------------------------------------------------- corrections
@@ -366,6 +368,7 @@ def correct_entry(db: Database, case_id: int, *, actor: User | None, entry_id: i
                            code="correction_conflict", field="entry_id") from None
         before = case.state
         touched = lay_over(session, case, shadow)
+        touched += orders.restate(session, case, effective_history(session, case_id, pending))
         justified.close_unjustified(session, case.id, clock.today(), "Corrected: the deadline no longer stands as "
                                     "it was", deadline_ids=[d.id for d in touched])
         session.flush()

@@ -69,9 +69,10 @@ class Ledger:
             if applies(deadline):
                 deadline.met_on = self.on
 
-    def cancel(self, kinds: Iterable[str], *, subject: About = None, step: str | None = None) -> None:
+    def cancel(self, kinds: Iterable[str], *, subject: About = None, step: str | None = None,
+               on: dt.date | None = None) -> None:
         for deadline in open_deadlines(self.case, self._allowed("cancel", kinds), subject, step):
-            deadline.cancelled_on = self.on
+            deadline.cancelled_on = on or self.on
         settle_next_due(self.case)
 
     def end_window(self, kind: str) -> None:

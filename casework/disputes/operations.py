@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import flag_modified
 
 from casework import audit
+from casework.cases import orders
 from casework.cases.ceasing import APPEAL_OVERTURNED, APPEAL_PENDING, APPEAL_UPHELD, record_cease_appeal
 from casework.cases.operations import unit_of_work
+from casework.cases.replay import effective_history
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import EventNotAllowed, Invalid, MalformedInput, NotFound
@@ -57,6 +59,8 @@ def start_appeal_rights(session: Session, case: Case, *, decision_entry_id: int,
     subject = Subject.dispute(dispute.id)
     for kind in law.OPEN_DISPUTE.opens:
         ledger.open(kind, letter_on, subject=subject)
+    flag_modified(case, "last_event_on")  # the case's version moves with its history, as for every dispute step
+    session.flush()
     audit.record(session, case=case, actor=None, event=law.OPEN_DISPUTE.name, on=letter_on,
                  fields={"decision": entry.id, "dispute_id": dispute.id}, state_before=None, state_after=None)
     return dispute
@@ -314,6 +318,8 @@ def record_appeal_outcome(db: Database, case_id: int, *, actor: User | None, on:
                       code="nothing_ordered", field="order" if order is not None else "ordered_on")
 
     def apply(session: Session, case: Case, ledger: Ledger) -> Dispute:
+        # read before anything changes, so the read flushes nothing and the case's version moves once
+        history = effective_history(session, case.id) if ordering else []
         dispute = _dispute_of_appeal(session, case, tribunal_reference)
         _turn(dispute, "record_appeal_outcome")
         if dispute.appeal_outcome is not None:
@@ -328,9 +334,10 @@ def record_appeal_outcome(db: Database, case_id: int, *, actor: User | None, on:
         if ordering:
             assert ordered_on is not None and order is not None
             rule_id = "R10.9" if outcome == "order" else "R10.10"
-            for step, _weeks in rules.ORDER_STEPS[order]:
-                ledger.open("tribunal_order", ordered_on, rule_id=rule_id, subject=Subject.dispute(dispute.id),
-                            step=step, order=order, order_step=step)
+            opened = [ledger.open("tribunal_order", ordered_on, rule_id=rule_id, subject=Subject.dispute(dispute.id),
+                                  step=step, order=order, order_step=step)
+                      for step, _weeks in rules.ORDER_STEPS[order]]
+            orders.settle_on_order(ledger, opened, history)
         return dispute
 
     return _step(db, case_id, "record_appeal_outcome", actor=actor, on=on, uow=uow,

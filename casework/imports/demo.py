@@ -28,6 +28,7 @@ from sqlalchemy import select
 from casework import accounts, operations, organisations
 from casework.core import clock
 from casework.core.db import Database
+from casework.imports import demo_disputes
 from casework.models import User
 from workflows import ehcp
 
@@ -475,6 +476,14 @@ def plan_caseload(seed: int = 2014, today: dt.date | None = None, cases: int = D
 
 # --------------------------------------------------------------------------------------------------- loading
 
+def _make_room(scripts: list[CaseScript], places: int) -> list[CaseScript]:
+    """The planned caseload less the last ``places`` plans maintained with no exception recorded."""
+    plain = [s for s in scripts if s.state == "plan_maintained"
+             and not any(event == "record_exception" for _on, event, *_ in s.steps)]
+    dropped = {id(s) for s in plain[len(plain) - places:]} if places else set()
+    return [s for s in scripts if id(s) not in dropped]
+
+
 def existing_demo_users(db: Database) -> list[str]:
     with db.reading() as session:
         names = [u.username for u in DEMO_USERS]
@@ -523,7 +532,10 @@ def load(db: Database, seed: int = 2014, *, cases: int = DEMO_CASES, address: st
     users = {u.username: accounts.create_user(db, u.username, u.role, organisation=u.organisation,
                                               email=u.email, password=u.password) for u in DEMO_USERS}
     second = users["caseworker2"]
-    scripts = plan_caseload(seed, cases=cases)
+    # A caseload large enough shows disagreements and a transfer in too, counted in the cases asked for: they
+    # take the place of a few plans maintained, so the rest of the planned caseload is the same with or without.
+    disputed = demo_disputes.DISPUTE_CASES if cases >= demo_disputes.MIN_CASES else 0
+    scripts = _make_room(plan_caseload(seed, cases=cases), disputed)
     waiting = 0
     for index, script in enumerate(scripts):
         if script.state == ehcp.INITIAL:
@@ -532,10 +544,15 @@ def load(db: Database, seed: int = 2014, *, cases: int = DEMO_CASES, address: st
         else:
             owner = second if index % SECOND_CASEWORKER_SHARE == 0 else users["caseworker"]
         _record(db, script, users["caseworker"], users["adviser"], owner)
+    if disputed:
+        demo_disputes.load(db, users["caseworker"], clock.today(), seed, _family, FAMILY_DETAILS_REASON,
+                           DEMO_POSTCODES)
     states = Counter(s.state for s in scripts)
     first, last = scripts[0].received_on, scripts[-1].received_on
     out(f"Loaded {len(scripts)} demo cases received from {first.day} {first:%B %Y} to {last.day} {last:%B %Y}: "
         + ", ".join(f"{states[s]} {s.replace('_', ' ')}" for s in ehcp.STATES)
+        + (f"; and {disputed} more with mediation, an appeal, a tribunal order and a plan transferred in"
+           if disputed else "")
         + f". {waiting} requests wait in the intake queue for the manager to allocate; the others are shared by "
         "the two demo caseworkers.")
     sign_in_help(out, address)

@@ -33,6 +33,29 @@ ORDERS = {"assess": "Carry out an assessment", "make_plan": "Make and maintain a
           "cease_plan": "Cease to maintain the plan"}
 # An order or concession's steps that are alternatives: meeting one cancels the other (reg 44(2)(b)-(c)).
 ALTERNATIVE_STEPS = {"no_plan_notice": "final_plan", "final_plan": "no_plan_notice"}
+# Reg 44(2): the case event that carries out each ordered step. Dated on or after the order (or the day the
+# tribunal was told of a concession), it meets that step's deadline itself (late after its due date), so a step
+# the casework already records never needs ``record_order_step``. An order to assess after a refusal to
+# re-assess is carried out by the re-assessment: its decision, then the amended plan or a decision not to amend.
+COMPLIED_BY: dict[str, tuple[str, ...]] = {
+    "notify_assessment": ("agree_to_assess", "decide_to_reassess"),
+    "no_plan_notice": ("decide_not_to_issue", "decide_not_to_amend"),
+    "final_plan": ("issue_final", "issue_amended_plan"),
+    "draft_plan": ("issue_draft",),
+    "amended_plan": ("issue_amended_plan",),
+    "amended_section_i": ("issue_amended_plan",),
+    "continue_plan": ("continue_plan",),
+    "cease_plan": ("cease_plan", "confirm_ceased"),
+}
+# Reg 44(2)(d)-(e): after an order to assess, the council either tells the family it will not issue a plan (within
+# 10 weeks) or issues one (within 14). A decision to issue settles which: from that day no notice that no plan
+# will be made is owed, so that step is cancelled, not left to fall overdue while the plan is drafted.
+GIVEN_UP_BY: dict[str, tuple[str, ...]] = {"no_plan_notice": ("decide_to_issue",)}
+# The case events that can carry out an ordered step, and so may meet (and, for the alternatives, cancel) one.
+COMPLYING_EVENTS = frozenset(event for events in COMPLIED_BY.values() for event in events)
+# And those that can cancel one: the event carrying out an alternative, or the decision that makes a step moot.
+CANCELLING_EVENTS = frozenset(event for step, events in COMPLIED_BY.items() if step in ALTERNATIVE_STEPS
+                              for event in events) | frozenset(e for events in GIVEN_UP_BY.values() for e in events)
 STEP_LABELS = {
     "notify_assessment": "Family told the assessment will be carried out", "no_plan_notice": "Notice that no plan "
     "will be made", "final_plan": "Final plan issued", "draft_plan": "Draft plan issued",
@@ -61,7 +84,9 @@ DISPUTE_EVENT_SPECS: tuple[EventSpec, ...] = (
     EventSpec("register_appeal", "Register an appeal", "Appeal registered", "Date the appeal was registered",
               "the date the appeal was registered", "Record appeal", may_meet=("appeal_window",)),
     EventSpec("record_appeal_outcome", "Record the appeal outcome", "Appeal outcome recorded",
-              "Date of the outcome", "the date of the outcome", "Record outcome", may_open=("tribunal_order",)),
+              "Date of the outcome", "the date of the outcome", "Record outcome", may_open=("tribunal_order",),
+              # steps the casework had already carried out on or after the order's date are met as it opens
+              may_meet=("tribunal_order",), may_cancel=("tribunal_order",)),
     EventSpec("record_order_step", "Record a step complying with the tribunal order",
               "Tribunal order step complied with", "Date the step was taken", "the date the step was taken",
               "Record step", meets=("tribunal_order",), may_cancel=("tribunal_order",)),

@@ -23,7 +23,7 @@ How to add an event
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from casework.law import codes
@@ -319,6 +319,23 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
               fields=(_reason("the reason for the withdrawal", "Reason for the withdrawal"),),
               cancels=("decision_to_assess", "issue_decision", "final_plan", "advice", "draft_representations")),
 )
+
+# Tribunal-order steps (reg 44(2)) the casework carries out itself: each of these events meets the ordered step it
+# carries out when dated on or after the order (``casework.cases.orders``), and a no-plan notice or a final plan
+# cancels its alternative. ``casework.law.disputes.COMPLIED_BY`` says which event carries out which step; a test
+# holds the two lists together.
+ORDER_STEP_EVENTS = ("agree_to_assess", "decide_to_reassess", "decide_not_to_issue", "decide_not_to_amend",
+                     "issue_draft", "issue_final", "issue_amended_plan", "continue_plan", "cease_plan",
+                     "confirm_ceased")
+ORDER_ALTERNATIVE_EVENTS = ("decide_not_to_issue", "decide_not_to_amend", "issue_final", "issue_amended_plan")
+# A decision to issue makes an order's no-plan notice moot (``casework.law.disputes.GIVEN_UP_BY``): it cancels it.
+ORDER_GIVING_UP_EVENTS = ("decide_to_issue",)
+EVENT_SPECS = tuple(
+    replace(spec, may_meet=(*spec.may_meet, *(("tribunal_order",) if spec.name in ORDER_STEP_EVENTS else ())),
+            may_cancel=(*spec.may_cancel, *(("tribunal_order",) if spec.name in ORDER_ALTERNATIVE_EVENTS
+                                            or spec.name in ORDER_GIVING_UP_EVENTS else ())))
+    if spec.name in ORDER_STEP_EVENTS or spec.name in ORDER_GIVING_UP_EVENTS else spec
+    for spec in EVENT_SPECS)
 
 EVENTS: dict[str, EventSpec] = {spec.name: spec for spec in EVENT_SPECS}
 

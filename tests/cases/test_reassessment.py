@@ -105,3 +105,63 @@ def test_a_reassessed_plan_is_not_a_new_plan_in_the_dfe_figure(db, maintained, n
     with db.reading() as session:
         figures = timeliness(session, 2025, db.policy)
     assert (figures["plans_issued"], figures["within_20_weeks"]) == (1, 1)
+
+
+# --- advice during a re-assessment, and the school-closure exception to its 14 weeks (reg 27(3))
+
+
+def _reassessing(db, maintained):
+    """A request to re-assess of 19 May 2025 decided on Monday 2 June 2025: the plan due 8 September 2025
+    (2 June + 98 days: 28 more in June, 31 in July, 31 in August, 8 in September)."""
+    ops.request_reassessment(db, maintained.id, actor=None, on=D(2025, 5, 19), requested_by="parent")
+    with pytest.raises(EventNotAllowed):  # nothing to advise on until the re-assessment is decided
+        ops.request_advice(db, maintained.id, actor=None, on=D(2025, 5, 20), advice_type="educational",
+                           organisation="Oak Primary School")
+    case = ops.decide_to_reassess(db, maintained.id, actor=None, on=D(2025, 6, 2))
+    assert "request_advice" in ops.allowed_events(case)
+    assert _one(case, "reassessment_final").due_on == D(2025, 9, 8)
+    return case
+
+
+def test_advice_is_gathered_during_a_reassessment_with_its_own_6_weeks(db, maintained):
+    case = _reassessing(db, maintained)
+    with pytest.raises(Invalid) as before:
+        ops.request_advice(db, case.id, actor=None, on=D(2025, 6, 1), advice_type="health",
+                           organisation="Northbridge NHS Trust")
+    assert before.value.code == "date_before_trigger"
+    case = ops.request_advice(db, case.id, actor=None, on=D(2025, 6, 3), advice_type="health",
+                              organisation="Northbridge NHS Trust")
+    advice = _one(case, "advice")
+    assert (advice.rule, advice.due_on, case.state) == ("R2.1", D(2025, 7, 15), "plan_maintained")
+    case = ops.record_advice(db, case.id, actor=None, on=D(2025, 7, 10), advice_request_id=advice.advice_request_id)
+    assert status(_one(case, "advice"), D(2025, 8, 1), db.policy) == "met"
+    # Once the re-assessed plan is issued there is nothing more to advise on.
+    ops.propose_amendments(db, case.id, actor=None, on=D(2025, 7, 14))
+    case = ops.issue_amended_plan(db, case.id, actor=None, on=D(2025, 8, 4))
+    assert "request_advice" not in ops.allowed_events(case)
+    with pytest.raises(EventNotAllowed):
+        ops.request_advice(db, case.id, actor=None, on=D(2025, 8, 5), advice_type="health",
+                           organisation="Northbridge NHS Trust")
+
+
+def test_a_summer_closure_excuses_a_late_reassessed_plan_when_the_school_was_asked_in_the_window(db, maintained):
+    case = _reassessing(db, maintained)
+    # School closed Wednesday 23 July, reopening Wednesday 3 September 2025 (42 days): the head teacher must be
+    # asked for advice between 16 July and 27 August.
+    ops.request_advice(db, case.id, actor=None, on=D(2025, 7, 15), advice_type="educational",
+                       organisation="Oak Primary School")
+    with pytest.raises(Invalid) as outside:
+        ops.record_exception(db, case.id, actor=None, on=D(2025, 7, 20), reason="school_closure",
+                             starts_on=D(2025, 7, 23), ends_on=D(2025, 9, 3), applies_to="reassessment_final")
+    assert outside.value.code == "closure_window" and "16 July 2025" in outside.value.message
+    ops.request_advice(db, case.id, actor=None, on=D(2025, 7, 18), advice_type="educational",
+                       organisation="Oak Primary School")
+    ops.record_exception(db, case.id, actor=None, on=D(2025, 7, 20), reason="school_closure",
+                         starts_on=D(2025, 7, 23), ends_on=D(2025, 9, 3), applies_to="reassessment_final",
+                         family_told_on=D(2025, 7, 20), evidence="Summer closure")
+    ops.propose_amendments(db, case.id, actor=None, on=D(2025, 9, 15))
+    case = ops.issue_amended_plan(db, case.id, actor=None, on=D(2025, 10, 1))
+    final = _one(case, "reassessment_final")
+    assert (final.due_on, final.met_on, status(final, D(2025, 10, 2), db.policy)) == (
+        D(2025, 9, 8), D(2025, 10, 1), "met_late")  # the exception never moves the date
+    assert excused(final, "met_late", case.exceptions, D(2025, 10, 2))

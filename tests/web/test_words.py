@@ -12,7 +12,7 @@ from casework import operations
 from casework.law.events import EVENTS
 from tests.web.conftest import date_boxes, error_summary
 from web.pages.family import ChildForm, ContactForm
-from web.pages.forms import EVENT_FORMS, CorrectionForm
+from web.pages.forms import EVENT_FORMS, CorrectionForm, TransferInForm
 from workflows import ehcp
 
 ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -40,7 +40,7 @@ def test_every_event_form_asks_for_its_own_date_first(app):
 def test_every_form_error_reads_in_plain_words(app):
     """Post every form empty, then with nonsense in each box: each message names no code and no ISO date."""
     forms = {**{f"event {name}": cls for name, cls in EVENT_FORMS.items()}, "correction": CorrectionForm,
-             "child": ChildForm, "contact": ContactForm}
+             "child": ChildForm, "contact": ContactForm, "transfer in": TransferInForm}
     walked = 0
     for label, form_class in forms.items():
         for data in ({}, {"on": ["31", "2", "2025"], "starts_on": ["x", "1", "2025"], "ends_on": ["1", "", "2025"],

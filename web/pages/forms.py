@@ -204,6 +204,37 @@ class NewRequestForm(PageForm):
     submit = SubmitField("Log the request", widget=GovSubmitInput())
 
 
+class TransferInForm(PageForm):
+    """A plan taken on from another English authority (reg 15): the child, and the plan's dates from the other
+    authority's records, which set the first review (R9.3) and the notice owed to the family (R9.2)."""
+
+    given_name = StringField("Child's given name", widget=GovTextInput(),
+                             validators=[DataRequired(message="Enter the child's given name"), Length(max=100)])
+    family_name = StringField("Child's family name", widget=GovTextInput(),
+                              validators=[DataRequired(message="Enter the child's family name"), Length(max=100)])
+    date_of_birth = GovDateField("Date of birth", enter="the child's date of birth",
+                                 description="For example, 27 3 2016")
+    primary_need = SelectField("Primary need", widget=GovSelect(), validate_choice=False,
+                               choices=_choices(p.PRIMARY_NEED_LABELS, PRIMARY_NEEDS, blank="Not known yet"),
+                               description="The SEN2 primary need named in the plan")
+    from_authority = StringField("Authority the plan comes from", widget=GovTextInput(),
+                                 description="The English local authority that maintained the plan",
+                                 validators=[DataRequired(message="Enter the authority the plan comes from"),
+                                             Length(max=200, message="The authority's name must be 200 characters "
+                                                                     "or fewer")])
+    transferred_on = GovDateField("Date the plan transferred", enter="the date the plan transferred",
+                                  description="The day the family moved into the area and the plan became this "
+                                              "council's. The family must be told within 6 weeks")
+    plan_made_on = GovDateField("Date the plan was made", enter="the date the plan was made",
+                                description="From the other authority's records. For example, 20 1 2025")
+    last_reviewed_on = GovDateField("Date of the last annual review", enter="the date of the last annual review",
+                                    required=False,
+                                    description="Optional. Leave blank if the plan has not been reviewed yet. The "
+                                                "first review here is due by the later of 12 months from this date "
+                                                "and 3 months from the transfer")
+    submit = SubmitField("Take on the plan", widget=GovSubmitInput())
+
+
 class CaseloadFilterForm(PageForm):
     """The caseload's search and filters, read from the query string (a GET form needs no CSRF token)."""
 

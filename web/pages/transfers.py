@@ -4,26 +4,29 @@ A move out (R9.1: the plan sent to the new authority) and the notice to the fami
 in (R9.2). Each form is built from its step's EventSpec (casework/law/transfers.py) and the fields declared
 below, as the mediation and appeal steps are; reached from the case page's "Moves between authorities" list
 when the step can be taken, under the cases section's role check, with CSRF. Taking on a plan from another
-authority makes a new case, so it is not a step of an existing one.
+authority makes a new case, so it has a page of its own beside the new request (``transfer_in``), posting to the
+same operation as ``POST /api/v1/cases`` with ``"transfer_in"``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from casework import access as authz
 from casework import transfers
+from casework.core import clock
+from casework.core.errors import CaseworkError
 from casework.law import transfers as law
 from casework.law.events import LONG_TEXT, EventField
 from casework.models import Case
 from casework.models.transfer import AUTHORITY_LENGTH
 from web import database
 from web.pages.access import section
-from web.pages.forms import EventForm, step_form
+from web.pages.forms import EventForm, TransferInForm, attach_error, error_list, step_form
 from web.pages.steps import record_step, step_page
 
 bp = section("transfers", authz.CASE_WRITE_ROLES, "record moves between authorities", "/cases")
@@ -92,3 +95,35 @@ def step(case_id: int, event: str):
         return redirect(url_for("cases.case", case_id=case_id) + "#transfers")
     return step_page(form, form_errors, endpoint="transfers.step", event=event, heading=STEP_TITLES[event],
                      case_id=case_id, reference=reference, child=child, back="#transfers")
+
+
+TRANSFER_IN_TITLE = "Take on a plan from another authority"
+
+
+@bp.route("/transfer-in", methods=["GET", "POST"])
+def transfer_in():
+    """A plan transferred in (reg 15): a new case, maintained from the transfer, never a new plan."""
+    form = TransferInForm()
+    if form.validate_on_submit():
+        try:
+            case = transfers.transfer_in(
+                database(), actor=current_user, from_authority=form.from_authority.data.strip(),
+                transferred_on=form.transferred_on.data, plan_made_on=form.plan_made_on.data,
+                last_reviewed_on=form.last_reviewed_on.data, given_name=form.given_name.data,
+                family_name=form.family_name.data, date_of_birth=form.date_of_birth.data,
+                primary_need=form.primary_need.data or None)
+        except CaseworkError as refused:
+            field = (refused.field or "").removeprefix("transfer_in.")
+            form_errors = [] if attach_error(form, field, refused.message) else [refused.message]
+            return _transfer_in_page(form, form_errors), 422
+        with database().reading() as session:
+            told_by = min(d.due_on for d in session.get(Case, case.id).deadlines if d.kind == "transfer_notice")
+        flash(f"Plan taken on as {case.reference}. Tell the family by {clock.written(told_by)} that it has "
+              "transferred, whether the council will assess and when it will review.", "success")
+        return redirect(url_for("cases.case", case_id=case.id))
+    return _transfer_in_page(form), 422 if form.is_submitted() else 200
+
+
+def _transfer_in_page(form: TransferInForm, form_errors: list[str] | None = None) -> str:
+    return render_template("cases/transfer_in.html", title=TRANSFER_IN_TITLE, heading=TRANSFER_IN_TITLE, form=form,
+                           errors=error_list(form, form_errors))
