@@ -54,6 +54,7 @@ def test_a_request_with_bad_details_is_refused_and_nothing_is_written(db, new_ca
         assert s.scalars(select(AuditEntry)).first() is None
 
 
+@pytest.mark.rule("R1.1", "met_late")
 def test_agree_to_assess_meets_the_decision_deadline(db, new_case):
     case = ops.agree_to_assess(db, new_case(T0).id, actor=None, on=D(2024, 10, 15))
     decision = by_kind(case)["decision_to_assess"][0]
@@ -61,6 +62,8 @@ def test_agree_to_assess_meets_the_decision_deadline(db, new_case):
     assert status(decision, D(2025, 1, 1), db.policy) == "met_late"
 
 
+@pytest.mark.rule("R3.1", "cancelled")
+@pytest.mark.rule("R5.1", "cancelled")
 def test_refuse_to_assess_meets_the_decision_and_cancels_the_rest(db, new_case):
     case = ops.refuse_to_assess(db, new_case(T0).id, actor=None, on=D(2024, 10, 1), reason="Needs met at SEN support")
     kinds = by_kind(case)
@@ -71,6 +74,7 @@ def test_refuse_to_assess_meets_the_decision_and_cancels_the_rest(db, new_case):
     assert open_kinds(case) == []
 
 
+@pytest.mark.rule("R2.1", "met")
 def test_advice_has_its_own_clock_from_the_bodys_receipt(db, new_case):
     case = new_case(T0)
     ops.agree_to_assess(db, case.id, actor=None, on=D(2024, 10, 1))
@@ -98,6 +102,8 @@ def test_advice_receipt_before_it_was_sent_is_refused(db, new_case):
     assert refused.value.code == "receipt_before_request"
 
 
+@pytest.mark.rule("R5.1", "cancelled")
+@pytest.mark.rule("R2.1", "cancelled")
 def test_decide_not_to_issue_cancels_the_final_plan_and_open_advice(db, new_case):
     case = new_case(T0)
     ops.agree_to_assess(db, case.id, actor=None, on=D(2024, 10, 1))
@@ -110,6 +116,8 @@ def test_decide_not_to_issue_cancels_the_final_plan_and_open_advice(db, new_case
     assert kinds["advice"][0].cancelled_on == D(2024, 12, 20)
 
 
+@pytest.mark.rule("R4.1", "met")
+@pytest.mark.rule("R5.1", "met")
 def test_issue_final_waits_for_the_representations_window(db, new_case):
     case = new_case(T0)
     ops.agree_to_assess(db, case.id, actor=None, on=D(2024, 9, 20))

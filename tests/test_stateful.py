@@ -10,12 +10,15 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from sqlalchemy import func, select
 
+from casework import disputes, transfers
 from casework import operations as ops
 from casework.alerts import scan
 from casework.cases import replay
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import CaseworkError, EventNotAllowed
+from casework.law import disputes as disputes_law
+from casework.law import transfers as transfers_law
 from casework.law.events import PLAN_KINDS
 from casework.models import Alert, AuditEntry, Case, Deadline
 from tests.support import list_copies_out_of_step, snapshot
@@ -63,7 +66,53 @@ FIELDS = {
 }
 
 
+# Steps beside the case's own workflow (contract.md, "Disagreement resolution", "Re-assessment and transfers"):
+# they never move the case's state, and each one refused leaves the case as it was.
+TRANSFER_STEPS = {
+    "record_move_out": lambda on: st.fixed_dictionaries({
+        "new_authority": st.sampled_from(["Southshire County Council"] * 3 + [" "]),
+        "moved_on": st.integers(-5, 40).map(lambda days: on + dt.timedelta(days=days)),
+        "learned_on": st.sampled_from([on, on, on - dt.timedelta(days=3), on + dt.timedelta(days=1)])}),
+    "send_plan_to_new_authority": lambda on: st.just({}),
+    "cancel_move_out": lambda on: st.fixed_dictionaries({"reason": st.sampled_from(["The move fell through", ""])}),
+    "send_transfer_notice": lambda on: st.just({}),
+}
+TRANSFER_OPERATIONS = {"record_move_out": transfers.record_move_out,
+                       "send_plan_to_new_authority": transfers.send_plan_to_new_authority,
+                       "cancel_move_out": transfers.cancel_move_out,
+                       "send_transfer_notice": transfers.send_transfer_notice}
+
+
+# the first steps of a dispute twice over, so walks go on to appeals and orders
+DISPUTE_STEPS = ["record_mediation_contact", "issue_mediation_certificate", "register_appeal",
+                 *sorted(set(disputes_law.DISPUTE_EVENTS) - {disputes_law.OPEN_DISPUTE.name})]
+
+
+def dispute_fields(event: str, on: dt.date, decisions: list[int], references: list[str]):
+    """The fields of one disagreement-resolution step, now and then wrong (an unknown decision or choice)."""
+    # three in four name a decision or appeal the case has, when it has one; the fourth names none
+    decision = st.sampled_from([*decisions * 3, 999_999])
+    reference = st.sampled_from([*references * 3, "EH/99/99"])
+    return {
+        "record_mediation_contact": st.fixed_dictionaries({"decision": decision, "wants_mediation": st.booleans()}),
+        "issue_mediation_certificate": st.fixed_dictionaries({"decision": decision}),
+        "hold_mediation": st.fixed_dictionaries({"decision": decision,
+                                                 "outcome": st.sampled_from(["agreed", "not_agreed", "x"])}),
+        "register_appeal": st.fixed_dictionaries({
+            "decision": decision, "tribunal_reference": st.sampled_from(["EH/26/1", "EH/26/2", "EH/26/3", " "]),
+            "grounds": st.sampled_from([["assessment"], ["contents_i"], ["contents_i"], ["contents_b", "cease"], []])}),
+        "record_appeal_outcome": st.fixed_dictionaries({
+            "tribunal_reference": reference,
+            "outcome": st.sampled_from(["dismissed", "withdrawn", "conceded", "order", "order", "x"]),
+            "order": st.sampled_from([None, *disputes_law.ORDERS]),
+            "ordered_on": st.sampled_from([None, on, on, on - dt.timedelta(days=2)])}),
+        "record_order_step": st.fixed_dictionaries({
+            "tribunal_reference": reference, "step": st.sampled_from(sorted(disputes_law.STEP_LABELS))}),
+    }[event]
+
+
 VISITED: set[str] = set()
+BESIDE_RECORDED: set[str] = set()  # steps beside the case that went through, across all the walks
 CORRECTED: list[int] = []  # corrections that went through, across all the walks
 ENDINGS = ("withdraw", "refuse_to_assess", "decide_not_to_issue", "cease_plan", "confirm_ceased")
 
@@ -78,13 +127,20 @@ def make_machine(url: str, settings_for_scan: dict):
             self.settings = settings_for_scan
             self.today = START
 
-        @initialize()
-        def open_case(self) -> None:
-            case = ops.create_case(self.db, actor=None, given_name="Rae", family_name="Test",
-                                   date_of_birth=D(2012, 3, 4), received_on=START, requested_by="parent")
+        @initialize(transferred_in=st.integers(0, 2))
+        def open_case(self, transferred_in: int) -> None:
+            """Mostly a new request; one walk in three starts from a plan transferred in from another authority."""
+            if transferred_in == 0:
+                case = transfers.transfer_in(self.db, actor=None, from_authority="Westshire Council",
+                                             transferred_on=START, plan_made_on=START - dt.timedelta(days=200),
+                                             given_name="Rae", family_name="Test", date_of_birth=D(2012, 3, 4))
+            else:
+                case = ops.create_case(self.db, actor=None, given_name="Rae", family_name="Test",
+                                       date_of_birth=D(2012, 3, 4), received_on=START, requested_by="parent")
             self.case_id = case.id
             self.audits = 1
             self.events_fired = 0
+            self.beside_possible = case.state in transfers_law.PLAN_STATES
 
         @rule(any_event=st.sampled_from(ehcp.EVENTS), pick_allowed=st.integers(0, 3), days=st.integers(-3, 60),
               data=st.data())
@@ -124,8 +180,52 @@ def make_machine(url: str, settings_for_scan: dict):
             self.audits += 1
             self.today = max(self.today, on)
             VISITED.add(case.state)
+            self.beside_possible = self.beside_possible or case.state in transfers_law.PLAN_STATES
+            if event in disputes_law.APPEALABLE:  # its letter goes the same day: the family's time starts
+                with self.db.transaction() as s:
+                    entry_id = s.scalars(select(AuditEntry.id).where(AuditEntry.case_id == self.case_id)
+                                         .order_by(AuditEntry.id.desc())).first()
+                    disputes.start_appeal_rights(s, s.get(Case, self.case_id), decision_entry_id=entry_id,
+                                                 letter_on=on, policy=self.db.policy)
+                self.audits += 1
+                self.beside_possible = True
             if data.draw(st.integers(0, 7)) == 0:  # now and then the morning scan raises alerts
                 scan.run_scan(self.db, self.settings, as_of=clock.today())
+
+        # only once there is a plan to move or a decision to dispute, so walks still reach reviews and amendments
+        @precondition(lambda self: self.beside_possible)
+        @rule(dispute_step=st.integers(0, 3), days=st.integers(-3, 30), data=st.data())
+        def beside_the_case(self, dispute_step: int, days: int, data) -> None:
+            """A step of mediation, appeal or tribunal order, or of a move between authorities: allowed or
+            refused, it never moves the case's state, and a refusal leaves the case exactly as it was."""
+            on = min(self.today + dt.timedelta(days=days), clock.today())
+            with self.db.reading() as s:
+                found = disputes.disputes_of(s, self.case_id)
+                decisions = [d.decision_entry_id for d in found]
+                references = [d.tribunal_reference for d in found if d.tribunal_reference]
+            # with a decision letter out, three steps in four are of its dispute; without one, one in four
+            if (dispute_step > 0) == bool(decisions):
+                event = data.draw(st.sampled_from(DISPUTE_STEPS))
+                fields = data.draw(dispute_fields(event, on, decisions, references))
+                step = lambda: disputes.fire_dispute_event(self.db, self.case_id, event, actor=None, on=on,  # noqa: E731
+                                                           **fields)
+            else:
+                event = data.draw(st.sampled_from(sorted(TRANSFER_STEPS)))
+                fields = data.draw(TRANSFER_STEPS[event](on))
+                step = lambda: TRANSFER_OPERATIONS[event](self.db, self.case_id, actor=None, on=on,  # noqa: E731
+                                                          **fields)
+            before = snapshot(self.db, self.case_id)
+            try:
+                step()
+            except CaseworkError:
+                assert snapshot(self.db, self.case_id) == before
+                return
+            after = snapshot(self.db, self.case_id)
+            assert after["case"]["state"] == before["case"]["state"]
+            assert after["case"]["version"] == before["case"]["version"] + 1
+            self.audits += 1
+            self.today = max(self.today, on)
+            BESIDE_RECORDED.add(event)
 
         @precondition(lambda self: self.events_fired % 4 == 3)  # now and then, so walks still go far
         @rule(shift=st.integers(-20, 20), data=st.data())
@@ -206,3 +306,5 @@ def test_random_event_sequences_keep_the_invariants(database_url, settings):
     # the random walks must really move cases through the workflow, not only collect refusals
     assert len(VISITED) >= 6, VISITED
     assert len(CORRECTED) >= 5, CORRECTED  # and corrections must really be made, not only refused
+    # and steps beside the case must really be recorded, of a dispute and of a move, not only refusals
+    assert BESIDE_RECORDED & set(DISPUTE_STEPS) and BESIDE_RECORDED & set(TRANSFER_STEPS), BESIDE_RECORDED

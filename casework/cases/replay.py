@@ -273,7 +273,8 @@ def lay_over(session: Session, case: Case, shadow: Case) -> list[Deadline]:
                 session.add(Deadline(
                     case_id=case.id, kind=wanted.kind, rule=wanted.rule, citation=wanted.citation,
                     starts_on=wanted.starts_on, due_on=wanted.due_on, met_on=wanted.met_on,
-                    cancelled_on=wanted.cancelled_on, is_duty=wanted.is_duty, subject=wanted.subject))
+                    cancelled_on=wanted.cancelled_on, is_duty=wanted.is_duty, subject=wanted.subject,
+                    transfer_on=wanted.transfer_on))  # reg 18's "within 12 months" is counted back from it
     session.flush()
     session.expire(case, ["deadlines"])
     settle_next_due(case)  # from the rows as they now stand (superseded ones are out of the list)

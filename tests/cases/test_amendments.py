@@ -35,6 +35,7 @@ def _amend_at_review(db, case_id):
     return ops.decide_review_outcome(db, case_id, actor=None, on=D(2025, 4, 2), outcome="amend")
 
 
+@pytest.mark.rule("R7.10", "met")
 def test_the_worked_example_a_decision_to_amend_opens_the_window_and_the_eight_weeks(db, maintained):
     case = _amend_at_review(db, maintained.id)
     assert case.state == "amending"
@@ -48,6 +49,7 @@ def test_the_worked_example_a_decision_to_amend_opens_the_window_and_the_eight_w
     assert status(window, D(2025, 4, 17), db.policy) == "met"
 
 
+@pytest.mark.rule("R7.11", "met")
 def test_the_amended_plan_waits_for_the_window_and_says_the_earliest_date(db, maintained):
     case = _amend_at_review(db, maintained.id)
     before = snapshot(db, case.id)
@@ -64,6 +66,7 @@ def test_the_amended_plan_waits_for_the_window_and_says_the_earliest_date(db, ma
     assert plan.met_on == D(2025, 4, 17) and status(plan, D(2025, 6, 1), db.policy) == "met"
 
 
+@pytest.mark.rule("R7.11", "overdue", "met_late")
 def test_the_amended_plan_late_is_overdue_then_met_late(db, maintained):
     case = _amend_at_review(db, maintained.id)
     plan = _one(case, "amended_plan")
@@ -73,6 +76,8 @@ def test_the_amended_plan_late_is_overdue_then_met_late(db, maintained):
     assert status(_one(case, "amended_plan"), D(2025, 6, 1), db.policy) == "met_late"
 
 
+@pytest.mark.rule("R7.10", "cancelled")
+@pytest.mark.rule("R7.12", "met")
 def test_a_decision_not_to_amend_while_the_window_runs_cancels_it_and_meets_r7_12(db, maintained):
     case = _amend_at_review(db, maintained.id)
     case = ops.decide_not_to_amend(db, case.id, actor=None, on=D(2025, 4, 10), reason="Representations accepted")
@@ -82,6 +87,7 @@ def test_a_decision_not_to_amend_while_the_window_runs_cancels_it_and_meets_r7_1
     assert (plan.rule, plan.met_on, plan.citation) == ("R7.12", D(2025, 4, 10), "SEND Regs 2014 reg 22(4)")
 
 
+@pytest.mark.rule("R7.12", "met_late")
 def test_a_decision_not_to_amend_after_eight_weeks_is_late_and_the_window_closed_on_its_day(db, maintained):
     case = _amend_at_review(db, maintained.id)
     case = ops.decide_not_to_amend(db, case.id, actor=None, on=D(2025, 5, 30), reason="Needs unchanged")
@@ -112,6 +118,7 @@ def test_the_window_across_29_february(db, new_case):
     assert status(_one(case, "amended_plan"), D(2024, 5, 1), db.policy) == "met"
 
 
+@pytest.mark.rule("R7.11", "excused")
 def test_a_late_amended_plan_in_the_2020_period_is_excused_by_coronavirus(db, new_case):
     case = to_final_plan(db, new_case(D(2019, 9, 2)).id, start=D(2019, 9, 2))  # final plan 6 January 2020
     case = ops.propose_amendments(db, case.id, actor=None, on=D(2020, 6, 1))
@@ -134,6 +141,7 @@ def test_no_other_exception_excuses_an_amended_plan(db, maintained):
     assert snapshot(db, case.id) == before
 
 
+@pytest.mark.rule("R7.11", "cancelled")
 def test_a_plan_being_amended_can_cease_and_its_amendment_clocks_end_with_it(db, maintained):
     case = ops.propose_amendments(db, maintained.id, actor=None, on=D(2025, 3, 3))
     case = ops.cease_plan(db, case.id, actor=None, on=D(2025, 3, 10), reason=4)

@@ -44,6 +44,7 @@ def test_each_transfer_has_its_rule_and_date(db, maintained, transfer, year, tra
     assert "reg 18" in deadline.citation
 
 
+@pytest.mark.rule("R8.1", "met")
 def test_a_decision_to_maintain_within_twelve_months_before_the_transfer_meets_it(db, maintained):
     ops.set_phase_transfer(db, maintained.id, actor=None, on=D(2025, 9, 1), transfer="school", year=2026)
     case = _review(db, maintained.id, D(2025, 12, 5), D(2025, 12, 20))
@@ -59,6 +60,7 @@ def test_a_review_more_than_twelve_months_before_the_transfer_does_not_meet_it(d
     assert deadline.is_open and deadline.due_on == D(2027, 2, 14)
 
 
+@pytest.mark.rule("R8.1", "overdue", "met_late")
 def test_a_decision_to_amend_does_not_meet_it_but_the_amended_plan_does_late(db, maintained):
     ops.set_phase_transfer(db, maintained.id, actor=None, on=D(2025, 9, 1), transfer="school", year=2026)
     case = _review(db, maintained.id, D(2026, 1, 14), D(2026, 2, 4), outcome="amend")
@@ -95,6 +97,7 @@ def test_a_post16_move_at_another_time_needs_its_date_and_a_date_to_come(db, mai
     assert snapshot(db, maintained.id) == before
 
 
+@pytest.mark.rule("R8.1", "cancelled")
 def test_the_plan_ceased_cancels_a_transfer_still_owed(db, maintained):
     ops.set_phase_transfer(db, maintained.id, actor=None, on=D(2025, 9, 1), transfer="school", year=2026)
     ops.cease_plan(db, maintained.id, actor=None, on=D(2025, 9, 10), reason=7)

@@ -28,6 +28,7 @@ def _one(case, kind):
     return deadline
 
 
+@pytest.mark.rule("R5.3", "overdue", "met_late")
 def test_a_request_owes_a_decision_in_15_days_as_a_service_level(db, maintained):
     case = ops.request_reassessment(db, maintained.id, actor=None, on=D(2025, 3, 3), requested_by="parent")
     decision = _one(case, "reassessment_decision")
@@ -39,6 +40,8 @@ def test_a_request_owes_a_decision_in_15_days_as_a_service_level(db, maintained)
     assert "reassessment_final" not in by_kind(case) and case.state == "plan_maintained"
 
 
+@pytest.mark.rule("R5.3", "met")
+@pytest.mark.rule("R5.4", "met")
 def test_a_decision_to_reassess_owes_the_plan_in_14_weeks_met_by_the_amended_plan(db, maintained):
     ops.request_reassessment(db, maintained.id, actor=None, on=D(2025, 3, 3), requested_by="school")
     case = ops.decide_to_reassess(db, maintained.id, actor=None, on=D(2025, 3, 17))
@@ -51,6 +54,7 @@ def test_a_decision_to_reassess_owes_the_plan_in_14_weeks_met_by_the_amended_pla
     assert status(_one(case, "reassessment_final"), D(2025, 7, 1), db.policy) == "met"
 
 
+@pytest.mark.rule("R5.4", "overdue", "met_late", "excused")
 def test_a_late_reassessed_plan_is_overdue_then_met_late_and_excused_by_personal_circumstances(db, maintained):
     ops.request_reassessment(db, maintained.id, actor=None, on=D(2025, 3, 3), requested_by="parent")
     case = ops.decide_to_reassess(db, maintained.id, actor=None, on=D(2025, 3, 17))
@@ -64,6 +68,7 @@ def test_a_late_reassessed_plan_is_overdue_then_met_late_and_excused_by_personal
     assert excused(final, "met_late", case.exceptions, D(2025, 7, 2))
 
 
+@pytest.mark.rule("R5.4", "cancelled")
 def test_the_plan_ceased_cancels_a_reassessment_running(db, maintained):
     ops.request_reassessment(db, maintained.id, actor=None, on=D(2025, 3, 3), requested_by="parent")
     ops.decide_to_reassess(db, maintained.id, actor=None, on=D(2025, 3, 17))

@@ -27,6 +27,8 @@ def _open(case, kind):
 
 
 @freeze_time("2025-04-01")
+@pytest.mark.rule("R7.4", "met")
+@pytest.mark.rule("R7.5", "met_late")
 def test_scheduling_the_meeting_opens_invitations_and_papers_due_two_weeks_before(db, maintained):
     case = ops.schedule_review_meeting(db, maintained.id, actor=None, on=D(2025, 2, 1), meeting_on=D(2025, 3, 5))
     invitations, papers = by_kind(case)["review_invitations"][0], by_kind(case)["review_papers"][0]
@@ -42,6 +44,7 @@ def test_scheduling_the_meeting_opens_invitations_and_papers_due_two_weeks_befor
 
 
 @freeze_time("2025-04-01")
+@pytest.mark.rule("R7.4", "cancelled")
 def test_a_meeting_moved_to_another_date_replaces_the_steps_still_owed(db, maintained):
     ops.schedule_review_meeting(db, maintained.id, actor=None, on=D(2025, 2, 1), meeting_on=D(2025, 3, 5))
     case = ops.schedule_review_meeting(db, maintained.id, actor=None, on=D(2025, 2, 10), meeting_on=D(2025, 3, 12))
@@ -50,6 +53,7 @@ def test_a_meeting_moved_to_another_date_replaces_the_steps_still_owed(db, maint
 
 
 @freeze_time("2025-04-01")
+@pytest.mark.rule("R7.4", "overdue")
 def test_a_meeting_arranged_at_less_than_two_weeks_notice_is_late_from_the_start(db, maintained):
     case = ops.schedule_review_meeting(db, maintained.id, actor=None, on=D(2025, 3, 1), meeting_on=D(2025, 3, 5))
     invitations = by_kind(case)["review_invitations"][0]
@@ -65,6 +69,8 @@ def test_a_meeting_before_the_day_it_was_arranged_is_refused(db, maintained):
 
 
 @freeze_time("2025-05-01")
+@pytest.mark.rule("R7.4", "cancelled")
+@pytest.mark.rule("R7.5", "cancelled")
 def test_the_plan_ceased_cancels_the_notice_still_owed(db, maintained):
     ops.schedule_review_meeting(db, maintained.id, actor=None, on=D(2025, 2, 1), meeting_on=D(2025, 3, 5))
     case = ops.cease_plan(db, maintained.id, actor=None, on=D(2025, 2, 5), reason=5)

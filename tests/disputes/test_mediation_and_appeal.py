@@ -11,6 +11,8 @@ from casework.models import AuditEntry, Dispute
 from tests.disputes.conftest import D, dispute_deadlines, one, start, status_of
 
 
+@pytest.mark.rule("R10.1", "met")
+@pytest.mark.rule("R10.6", "cancelled")
 def test_the_worked_example_letter_10_january_certificate_20_february_appeal_by_20_march(db, refused):
     case_id, decision = refused(letter_on=D(2025, 1, 10))
     contact = one(db, case_id, "mediation_contact")
@@ -29,6 +31,7 @@ def test_the_worked_example_letter_10_january_certificate_20_february_appeal_by_
     assert status_of(db, one(db, case_id, "mediation_contact"), D(2025, 3, 1)) == "met"
 
 
+@pytest.mark.rule("R10.1", "met_late")
 def test_mediation_contact_is_the_familys_window_met_late_or_lapsing_never_a_breach(db, refused):
     case_id, decision = refused(letter_on=D(2025, 1, 10))
     contact = one(db, case_id, "mediation_contact")
@@ -58,6 +61,7 @@ def test_a_certificate_is_owed_within_3_working_days_of_mediation_being_declined
     assert certificate.citation == "SEND Regs 2014 reg 34"
 
 
+@pytest.mark.rule("R10.2", "met", "met_late", "overdue")
 def test_a_certificate_on_its_third_working_day_is_met_a_day_later_is_met_late_and_none_is_overdue(db, refused):
     on_time, late, missing = (refused(letter_on=D(2025, 4, 17)) for _ in range(3))
     for case_id, decision in (on_time, late, missing):
@@ -71,6 +75,7 @@ def test_a_certificate_on_its_third_working_day_is_met_a_day_later_is_met_late_a
     assert status_of(db, one(db, missing[0], "mediation_certificate"), D(2025, 4, 24)) == "due_soon"
 
 
+@pytest.mark.rule("R10.3", "met")
 def test_mediation_within_30_days_then_a_certificate_when_not_agreed(db, refused):
     case_id, decision = refused(letter_on=D(2025, 1, 10))
     disputes.record_mediation_contact(db, case_id, actor=None, on=D(2025, 1, 31), decision=decision,
@@ -85,6 +90,7 @@ def test_mediation_within_30_days_then_a_certificate_when_not_agreed(db, refused
     assert one(db, case_id, "mediation_certificate").due_on == D(2025, 3, 5)
 
 
+@pytest.mark.rule("R10.3", "met_late", "overdue")
 def test_mediation_held_late_is_met_late_and_overdue_before_it(db, refused):
     case_id, decision = refused(letter_on=D(2025, 1, 10))
     disputes.record_mediation_contact(db, case_id, actor=None, on=D(2025, 1, 31), decision=decision,
@@ -95,6 +101,7 @@ def test_mediation_held_late_is_met_late_and_overdue_before_it(db, refused):
     assert dispute_deadlines(db, case_id, "mediation_certificate") == []  # agreed: no certificate owed
 
 
+@pytest.mark.rule("R10.3", "cancelled")
 def test_a_certificate_before_the_mediation_closes_it_and_cancels_the_meeting(db, refused):
     case_id, decision = refused(letter_on=D(2025, 1, 10))
     disputes.record_mediation_contact(db, case_id, actor=None, on=D(2025, 1, 31), decision=decision,
@@ -123,6 +130,7 @@ def test_the_appeal_window_is_the_later_of_letter_plus_2_months_and_certificate_
     assert one(db, case_id, "appeal_window", open_only=True).due_on == appeal_by
 
 
+@pytest.mark.rule("R10.6", "met", "met_late")
 def test_an_appeal_registered_on_the_last_day_is_in_time_and_a_later_one_is_late(db, refused):
     (a, a_decision), (b, b_decision) = refused(letter_on=D(2025, 1, 10)), refused(letter_on=D(2025, 1, 10))
     for case_id, decision in ((a, a_decision), (b, b_decision)):

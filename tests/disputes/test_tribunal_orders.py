@@ -69,6 +69,7 @@ def test_a_concession_runs_the_same_steps_from_the_day_the_tribunal_was_told(db,
     assert steps["draft_plan"].citation == "SEND Regs 2014 reg 45"
 
 
+@pytest.mark.rule("R10.9", "met", "met_late", "overdue", "cancelled")
 def test_steps_met_met_late_overdue_and_the_alternative_cancelled(db, appeal):
     case_id = appeal()
     disputes.record_appeal_outcome(db, case_id, actor=None, on=D(2025, 2, 3), tribunal_reference="EH/25/1",
@@ -124,6 +125,7 @@ def test_an_order_needs_its_date_and_an_unknown_appeal_is_refused(db, appeal):
     assert _steps(db, case_id) == {}
 
 
+@pytest.mark.rule("R10.9", "excused")
 def test_an_order_in_2020_late_for_coronavirus_is_excused(db, issued_plan):
     """SI 2020/471 named tribunal-order compliance (R10.9): a step running in its period may be excused."""
     case_id = issued_plan(issued_on=D(2020, 1, 27), received_on=D(2019, 9, 2))

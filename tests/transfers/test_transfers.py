@@ -65,6 +65,7 @@ def test_the_plan_is_owed_on_the_move_or_within_15_working_days_of_learning_of_i
     assert deadline.citation == "SEND Regs 2014 reg 15(1)-(2)"
 
 
+@pytest.mark.rule("R9.1", "met", "met_late", "overdue")
 def test_plan_sent_on_time_met_late_and_overdue(db, maintained):
     on_time, late, missing = maintained(), maintained(), maintained()
     for case_id in (on_time, late, missing):
@@ -132,6 +133,8 @@ def test_a_plan_transferred_in_is_maintained_with_the_notice_and_the_first_revie
     assert _deadlines(db, case.id, "final_plan") == [] and _deadlines(db, case.id, "decision_to_assess") == []
 
 
+@pytest.mark.rule("R9.2", "overdue", "met_late")
+@pytest.mark.rule("R9.3", "met")
 def test_the_transfer_notice_met_late_and_the_review_met_by_a_review_decision(db):
     case = transfers.transfer_in(db, actor=None, from_authority="Westshire Council", transferred_on=D(2025, 1, 31),
                                  plan_made_on=D(2024, 3, 1), given_name="Sam", family_name="Example",
@@ -194,6 +197,7 @@ def test_a_case_transferred_in_is_rebuilt_from_its_history_and_can_be_corrected(
     assert refusal.value.code == "not_correctable"
 
 
+@pytest.mark.rule("R9.1", "cancelled")
 def test_a_move_called_off_cancels_the_plan_owed_and_a_new_move_can_be_recorded(db, maintained):
     case_id = maintained()
     transfers.record_move_out(db, case_id, actor=None, on=D(2025, 4, 14), new_authority="Southshire",
