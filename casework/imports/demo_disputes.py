@@ -66,6 +66,15 @@ def load(db: Database, caseworker: User, today: dt.date, seed: int,
     def fire(case: Case, event: str, n: int, **fields: Any) -> None:
         operations.fire_event(db, case.id, event, actor=caseworker, on=day(n), **fields)
 
+    def appeal(case: Case, decision: int, days_ago: tuple[int, int, int], reference: str, grounds: list[str]) -> None:
+        """Mediation declined, its certificate issued, then the appeal registered, so many days ago each."""
+        contacted, certified, registered = days_ago
+        disputes.record_mediation_contact(db, case.id, actor=caseworker, on=day(contacted), decision=decision,
+                                          wants_mediation=False)
+        disputes.issue_mediation_certificate(db, case.id, actor=caseworker, on=day(certified), decision=decision)
+        disputes.register_appeal(db, case.id, actor=caseworker, on=day(registered), decision=decision,
+                                 tribunal_reference=reference, grounds=grounds)
+
     references = []
     # Mediation wanted after a refusal to assess.
     case = new("Hamza", "Rahman", day(365 * 9), "SEMH", 110)
@@ -82,11 +91,7 @@ def load(db: Database, caseworker: User, today: dt.date, seed: int,
     fire(case, "decide_not_to_issue", 120, reason="The assessment shows needs can be met with targeted SEN "
                                                   "support in the current school.")
     decision = _decision(db, case.id, "decide_not_to_issue", day(119))
-    disputes.record_mediation_contact(db, case.id, actor=caseworker, on=day(110), decision=decision,
-                                      wants_mediation=False)
-    disputes.issue_mediation_certificate(db, case.id, actor=caseworker, on=day(108), decision=decision)
-    disputes.register_appeal(db, case.id, actor=caseworker, on=day(80), decision=decision,
-                             tribunal_reference="EH/DEMO/0217", grounds=["issue"])
+    appeal(case, decision, (110, 108, 80), "EH/DEMO/0217", ["issue"])
     references.append(case.reference)
 
     # A tribunal order to assess after a refusal: one step met, one overdue, one still running.
@@ -94,11 +99,7 @@ def load(db: Database, caseworker: User, today: dt.date, seed: int,
     fire(case, "refuse_to_assess", 385, reason="The evidence does not show that the child may need provision "
                                                "through an EHC plan.")
     decision = _decision(db, case.id, "refuse_to_assess", day(384))
-    disputes.record_mediation_contact(db, case.id, actor=caseworker, on=day(375), decision=decision,
-                                      wants_mediation=False)
-    disputes.issue_mediation_certificate(db, case.id, actor=caseworker, on=day(374), decision=decision)
-    disputes.register_appeal(db, case.id, actor=caseworker, on=day(350), decision=decision,
-                             tribunal_reference="EH/DEMO/0093", grounds=["assessment"])
+    appeal(case, decision, (375, 374, 350), "EH/DEMO/0093", ["assessment"])
     disputes.record_appeal_outcome(db, case.id, actor=caseworker, on=day(78), tribunal_reference="EH/DEMO/0093",
                                    outcome="order", order="assess", ordered_on=day(80))
     fire(case, "agree_to_assess", 72)  # within the order's 2 weeks: that step is met

@@ -183,13 +183,18 @@ class OrganisationForm(PageForm):
 
 # --------------------------------------------------------------------------------------------------- cases
 
-class NewRequestForm(PageForm):
+class NewChildForm(PageForm):
+    """The child or young person, as a request or a plan taken on first names them (their fields come first)."""
+
     given_name = StringField("Child's given name", widget=GovTextInput(),
                              validators=[DataRequired(message="Enter the child's given name"), Length(max=100)])
     family_name = StringField("Child's family name", widget=GovTextInput(),
                               validators=[DataRequired(message="Enter the child's family name"), Length(max=100)])
     date_of_birth = GovDateField("Date of birth", enter="the child's date of birth",
                                  description="For example, 27 3 2016")
+
+
+class NewRequestForm(NewChildForm):
     primary_need = SelectField("Primary need", widget=GovSelect(), validate_choice=False,
                                choices=_choices(p.PRIMARY_NEED_LABELS, PRIMARY_NEEDS, blank="Not known yet"),
                                description="The SEN2 primary need, if known")
@@ -204,16 +209,10 @@ class NewRequestForm(PageForm):
     submit = SubmitField("Log the request", widget=GovSubmitInput())
 
 
-class TransferInForm(PageForm):
+class TransferInForm(NewChildForm):
     """A plan taken on from another English authority (reg 15): the child, and the plan's dates from the other
     authority's records, which set the first review (R9.3) and the notice owed to the family (R9.2)."""
 
-    given_name = StringField("Child's given name", widget=GovTextInput(),
-                             validators=[DataRequired(message="Enter the child's given name"), Length(max=100)])
-    family_name = StringField("Child's family name", widget=GovTextInput(),
-                              validators=[DataRequired(message="Enter the child's family name"), Length(max=100)])
-    date_of_birth = GovDateField("Date of birth", enter="the child's date of birth",
-                                 description="For example, 27 3 2016")
     primary_need = SelectField("Primary need", widget=GovSelect(), validate_choice=False,
                                choices=_choices(p.PRIMARY_NEED_LABELS, PRIMARY_NEEDS, blank="Not known yet"),
                                description="The SEN2 primary need named in the plan")
