@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -223,8 +224,13 @@ def differences(case: Case, shadow: Case) -> list[str]:
     def shape(d: Deadline) -> tuple:
         return (d.kind, d.advice_request_id, *(getattr(d, n) for n in DEADLINE_SHAPE), d.met_on, d.cancelled_on)
 
-    stored_deadlines = sorted((shape(d) for d in _replayed(list(case.deadlines))), key=repr)
-    rebuilt_deadlines = sorted((shape(d) for d in shadow.deadlines), key=repr)
+    # Ordered by each value's text: a date read back from the database and one just computed (a subclass of
+    # date under a frozen clock) are equal but not alike in repr, which must not reorder two equal lists.
+    def in_order(shapes: Iterable[tuple]) -> list[tuple]:
+        return sorted(shapes, key=lambda t: tuple(str(v) for v in t))
+
+    stored_deadlines = in_order(shape(d) for d in _replayed(list(case.deadlines)))
+    rebuilt_deadlines = in_order(shape(d) for d in shadow.deadlines)
     if stored_deadlines != rebuilt_deadlines:
         found.append(f"deadlines {stored_deadlines} != {rebuilt_deadlines}")
     return found
