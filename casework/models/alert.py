@@ -29,7 +29,10 @@ class Alert(HasSubject, Base):
     __table_args__ = (
         Index("uq_alerts_open_deadline_kind", "deadline_id", "kind", unique=True,
               postgresql_where=text(OPEN_ALERT), sqlite_where=text(OPEN_ALERT)),
-        Index("ix_alerts_created_at", "created_at"),
+        # The alerts lists show the open alerts newest first; a scan's alerts share one created_at, so the id
+        # settles the order.
+        Index("ix_alerts_created", "created_at", "id", postgresql_where=text(OPEN_ALERT),
+              sqlite_where=text(OPEN_ALERT)),
         # The scan looks again at the deadlines whose alert was closed since its last run: a handful of rows.
         Index("ix_alerts_closed_at", "closed_at", postgresql_where=text(CLOSED_ALERT),
               sqlite_where=text(CLOSED_ALERT)),

@@ -97,6 +97,20 @@ def test_the_apis_advice_requests_are_paged_along_the_index_on_date_received(db,
     assert "TEMP B-TREE" not in found and "Sort" not in found, found  # walked in order, never sorted
 
 
+def test_the_apis_alerts_are_paged_newest_first_along_their_index(db, client, manager_header, new_case):
+    from casework.alerts import scan
+
+    new_case(received_on=dt.date(2024, 9, 2))
+    with db.transaction() as session:  # its 6-week decision is overdue by March: an alert to list
+        scan.raise_alerts(session, db.dialect, dt.date(2025, 3, 3), db.policy, None)
+    with statements(db) as sent:
+        answer = client.get("/api/v1/alerts", headers=manager_header)
+    assert answer.status_code == 200 and answer.get_json()["total"] >= 1
+    (found,) = plans_of(db, sent, "ORDER BY alerts.created_at DESC")
+    assert "ix_alerts_created" in found, found
+    assert "TEMP B-TREE" not in found and "Sort" not in found, found  # walked newest first, never sorted
+
+
 def _plan_of(db: Database, query) -> str:
     with db.reading() as session:
         sql = str(query.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}))

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import g, jsonify
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
 
 from casework import access as authz
 from casework.access.audience import AUDIENCE_ROLES, alerts_for, visible_alert
@@ -47,10 +48,12 @@ def _visible(user: User) -> Select[tuple[Alert]]:
 
 
 def _with_case_and_rule(alerts: Select[tuple[Alert]]) -> Select[tuple[Alert, str, str]]:
-    visible = alerts.subquery()
-    alert = select(Alert).join(visible, Alert.id == visible.c.id)
-    return alert.add_columns(Case.reference, Deadline.citation).join(Case, Case.id == Alert.case_id).join(
-        Deadline, Deadline.id == Alert.deadline_id)
+    """The alerts with their case's reference and their rule's citation, in one statement that walks the open
+    alerts' index newest first. The case and deadline are joined under aliases, so an audience filter that
+    reads ``cases`` itself (a caseworker's own cases) stays its own subquery, never correlated with the join."""
+    case, deadline = aliased(Case), aliased(Deadline)
+    return alerts.add_columns(case.reference, deadline.citation).join(case, case.id == Alert.case_id).join(
+        deadline, deadline.id == Alert.deadline_id)
 
 
 @api.get("/alerts")
