@@ -71,6 +71,32 @@ def test_the_dashboard_shows_a_new_case_on_the_next_view(db, browser_for, new_ca
     assert _page(manager) != first
 
 
+@freeze_time("2025-03-03")
+def test_the_apis_advice_request_count_is_kept_until_advice_is_requested_or_returned(db, client, auth_header,
+                                                                                  make_user, new_case, counted):
+    from casework import operations
+
+    header = auth_header(make_user("manager"))
+    case = new_case(received_on=dt.date(2025, 1, 6))
+    operations.agree_to_assess(db, case.id, actor=None, on=dt.date(2025, 1, 20))
+    operations.request_advice(db, case.id, actor=None, on=dt.date(2025, 1, 21), advice_type="health",
+                              organisation="Northbridge NHS Foundation Trust")
+    first = client.get("/api/v1/advice-requests", headers=header).get_json()
+    assert first["total"] == 1
+    counted.clear()
+    assert client.get("/api/v1/advice-requests", headers=header).get_json() == first
+    assert not [s for s in counted if "count(" in s.lower() and "advice_requests" in s], counted  # kept
+
+    operations.request_advice(db, case.id, actor=None, on=dt.date(2025, 1, 22), advice_type="educational",
+                              organisation="Educational Psychology Service")
+    assert client.get("/api/v1/advice-requests", headers=header).get_json()["total"] == 2
+    (returned_id,) = [a["id"] for a in first["items"]]
+    assert client.get("/api/v1/advice-requests?status=returned", headers=header).get_json()["total"] == 0
+    operations.return_advice(db, returned_id, actor=None, on=dt.date(2025, 2, 3))
+    assert client.get("/api/v1/advice-requests?status=returned", headers=header).get_json()["total"] == 1
+    assert client.get("/api/v1/advice-requests?status=outstanding", headers=header).get_json()["total"] == 1
+
+
 def test_the_marker_moves_when_an_older_entry_becomes_visible_after_a_newer_one(db, new_case):
     """On PostgreSQL a transaction can take an id, and commit after another that took a later id was seen."""
     new_case()
