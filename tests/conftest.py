@@ -32,10 +32,13 @@ def pytest_report_header(config) -> str:
     return f"database engine under test: {ENGINE}"
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist with --dist loadgroup (as bash .ci/test runs it), tests go to whichever worker is
     free, except that the tests of a module sharing a module-scoped fixture (a database loaded once for the
-    module, as in tests/test_demo.py) stay on one worker, so that fixture is still made once."""
+    module, as in tests/test_demo.py) stay on one worker, so that fixture is still made once. It runs before
+    pytest-xdist's own hook, which reads the group marker to keep a group together: marked after it, a group
+    was spread over the workers and each loaded the module's database again."""
     for item in items:
         fixtures = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
         if any(defs and defs[-1].scope == "module" for defs in fixtures.values()):

@@ -1,17 +1,14 @@
-"""``ehcp sen2 validate`` and ``ehcp sen2 export`` as an operator runs them, and the demo caseload's return."""
+"""``ehcp sen2 validate`` and ``ehcp sen2 export`` as an operator runs them (the demo caseload's return is checked
+in tests/test_demo.py, on the caseload loaded once there)."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from sqlalchemy import select
 
-from casework.core import clock
 from casework.core.db import Database
-from casework.imports import demo
 from casework.models import Case
-from casework.reporting import sen2
 from casework.reporting.sen2 import details, xml
 from tests.sen2.conftest import YEAR
 from tests.test_cli import ehcp
@@ -55,23 +52,3 @@ def test_a_bad_year_is_one_line_and_exit_2(database_url: str) -> None:
         result = ehcp(database_url, "sen2", "validate", "--year", year)
         assert result.returncode == 2
         assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("ehcp: ")
-
-
-def test_the_demo_caseload_exports_with_no_errors(db: Database) -> None:
-    demo.load(db, out=io.StringIO().write)
-    today = clock.today()
-    for year in (today.year, today.year + 1):
-        with db.reading() as session:
-            made = sen2.make_return(session, year, "999")
-        assert made.errors == [], [f.as_dict() for f in made.errors[:5]]
-        assert made.persons, year
-        assert xml.schema_errors(made.document) == []
-        assert xml.from_xml(made.document)[1] == _public(made.persons)
-
-
-def _public(value):
-    if isinstance(value, dict):
-        return {k: _public(v) for k, v in value.items() if not k.startswith("_")}
-    if isinstance(value, list):
-        return [_public(v) for v in value]
-    return value
