@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from casework import accounts, operations
+from casework.accounts import passwords
 from casework.core.db import Database
 from casework.core.policy import Policy
 from casework.core.settings import load_settings
@@ -26,6 +27,13 @@ from casework.models import User
 from tests.support import PostgresReset, load_test_directory, postgres_database
 
 ENGINE = os.environ.get("EHCP_TEST_DATABASE", "sqlite")
+
+# Hundreds of test users are made and signed in; under the service's argon2 profile each hash and check would
+# take a large share of a second. The suite, and the servers it starts (which inherit the environment), hash
+# under argon2's cheapest profile instead: still argon2id, still checked for real. tests/test_cli.py runs its
+# commands without any EHCP_ setting, and finds new passwords hashed under the service's own profile.
+os.environ["EHCP_WEB_PASSWORD_HASHING"] = "cheapest"
+passwords.use_hashing_profile("cheapest")
 
 
 def pytest_report_header(config) -> str:

@@ -129,6 +129,7 @@ def test_users_create_adds_each_role_with_an_argon2_password(role: str, database
     assert user is not None and user.role == role and user.active
     assert user.email == f"new.{role}@example.gov.uk"
     assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
+    assert "$m=65536,t=3,p=4$" in user.password_hash  # the service's profile (RFC 9106 low memory), not the tests'
     assert accounts.password_matches(user, PASSWORD)
     assert not accounts.password_matches(user, PASSWORD + "!")
     if role == "adviser":

@@ -10,6 +10,7 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
+from casework.accounts import passwords
 from casework.accounts import sessions as server_sessions
 from casework.core.db import Database
 from casework.core.policy import Policy
@@ -22,6 +23,7 @@ def create_app(settings: dict[str, Any] | None = None, db: Database | None = Non
     settings = settings or load_settings()
     app = Flask(__name__, instance_relative_config=False)
     web_settings = settings.get("web", {})
+    passwords.use_hashing_profile(web_settings.get("password_hashing", "rfc_9106_low_memory"))
     app.config.update(
         SECRET_KEY=web_settings.get("secret_key") or secrets.token_hex(32),
         EHCP_SETTINGS=settings,

@@ -7,7 +7,7 @@ than 10^8 tries (its score below 3) is one an attacker's list would try early, s
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
@@ -18,7 +18,18 @@ MIN_PASSWORD_LENGTH = 12
 MIN_STRENGTH = 3  # zxcvbn's score: 3 is "safely unguessable" for an online attacker
 _CHECKED_LENGTH = 72  # zxcvbn refuses longer input; a password this long is not short of guesses
 
-_hasher = PasswordHasher()
+# How hard each password hash is to compute (web.password_hashing): argon2-cffi's default, RFC 9106's
+# low-memory profile (64 MiB, 3 passes), in service; its cheapest, made for test suites, where hundreds of
+# test users are made and signed in and each hash would otherwise take a large share of a second. A hash
+# records its own parameters, so a password set under one profile is still checked under another.
+HASHING_PROFILES = {"rfc_9106_low_memory": profiles.RFC_9106_LOW_MEMORY, "cheapest": profiles.CHEAPEST}
+_hasher = PasswordHasher.from_parameters(HASHING_PROFILES["rfc_9106_low_memory"])
+
+
+def use_hashing_profile(name: str) -> None:
+    """Hash new passwords under this profile from now on (the service calls it with its setting at start)."""
+    global _hasher
+    _hasher = PasswordHasher.from_parameters(HASHING_PROFILES[name])
 
 
 def check_password(password: str) -> None:

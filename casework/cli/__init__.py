@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from casework import accounts, organisations
+from casework.accounts import passwords
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import CaseworkError
@@ -373,7 +374,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _log_to_stderr()
         args = build_parser().parse_args(argv)
         handler: Callable[[argparse.Namespace], int] = args.func
-        load_settings()  # a mistyped setting stops every command before it touches anything
+        settings = load_settings()  # a mistyped setting stops every command before it touches anything
+        passwords.use_hashing_profile(settings["web"]["password_hashing"])
         return handler(args)
     except UsageError as exc:
         print(f"ehcp: {exc}", file=sys.stderr)

@@ -122,6 +122,8 @@ class WebSettings(Section):
     password_link_hours: int = _must_be("a whole number of hours from 1 to 336", 72, ge=1, le=336)
     trusted_proxy: str = _must_be("the address of the TLS proxy in front of the service, or empty for none", "",
                                   max_length=100)
+    password_hashing: Literal["rfc_9106_low_memory", "cheapest"] = _must_be(
+        '"rfc_9106_low_memory" (in service) or "cheapest" (for test suites only)', "rfc_9106_low_memory")
 
 
 class ServeSettings(Section):

@@ -57,3 +57,22 @@ def test_a_long_password_is_taken_and_signs_in(make_user):
     user = make_user("caseworker", password=long_one)
     assert accounts.password_matches(user, long_one)
     assert not accounts.password_matches(user, long_one[:72])
+
+
+def test_a_password_hashed_under_one_profile_is_still_checked_under_the_other(db):
+    """The suite hashes under argon2's cheapest profile; a hash keeps its own parameters, so an account made
+    under the service's profile still signs in after the setting changes, and the other way round."""
+    from casework.accounts import passwords
+
+    made = {}
+    try:
+        for profile, marker in (("rfc_9106_low_memory", "$m=65536,t=3,p=4$"), ("cheapest", "$m=8,t=1,p=1$")):
+            passwords.use_hashing_profile(profile)
+            made[profile] = accounts.create_user(db, f"officer.{profile}", "caseworker",
+                                                 password="tidal-ochre-lantern")
+            assert marker in made[profile].password_hash
+        passwords.use_hashing_profile("rfc_9106_low_memory")
+        assert all(accounts.password_matches(user, "tidal-ochre-lantern") for user in made.values())
+        assert not any(accounts.password_matches(user, "tidal-ochre-lanterns") for user in made.values())
+    finally:
+        passwords.use_hashing_profile("cheapest")  # as tests/conftest.py set it for the suite
