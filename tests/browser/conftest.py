@@ -165,8 +165,11 @@ def check_page(page, name: str) -> None:
 
 
 def sign_in(page, username: str, password: str) -> None:
-    """Sign in through the form as a person would: the labelled fields and the "Sign in" button."""
+    """Sign in through the form as a person would: the labelled fields and the "Sign in" button. Returns once
+    the page the form leads to has loaded (the caseload, the tray, or the form again with its error), so a
+    test reading that page's rows never reads them before they arrive."""
     page.goto("/sign-in")
     page.get_by_label("Username", exact=True).fill(username)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Sign in").click()
