@@ -14,6 +14,7 @@ from casework import operations as ops
 from casework.deadlines.status import status
 from casework.law import rules
 from casework.reporting.breaches import STATUTORY_RULES, breaches
+from casework.reporting.timeliness import timeliness
 from tests.law.rules.paths import BORN_2022, DUE, PLAN, D, one, plan_for, reads
 from tests.support import by_kind
 
@@ -111,7 +112,7 @@ def test_a_decision_to_cease_meets_the_review_and_opens_no_next(db, new_case):
     assert [(d.due_on, d.met_on) for d in early_years(case)] == [(DUE, D(2026, 1, 26))]
 
 
-def test_an_overdue_early_years_review_is_never_counted_as_a_breach(db, new_case):
+def test_an_overdue_early_years_review_is_never_a_breach_nor_a_plan_in_the_timeliness_figure(db, new_case):
     case = plan_for(db, new_case, BORN_2022)
     assert reads(db, case, "early_years_review", D(2026, 6, 1)) == "overdue"  # due 28 February 2026, never met
     with db.reading() as session:
@@ -119,3 +120,11 @@ def test_an_overdue_early_years_review_is_never_counted_as_a_breach(db, new_case
     assert "G7.2" not in found
     with db.reading() as session:  # the year the plan was issued: nothing of G7.2 falls due then either
         assert "G7.2" not in breaches(session, 2025, D(2026, 6, 1))
+    # Met late by a decision on 8 June 2026, it is no new plan in the DfE figure: the one plan is 2025's, issued
+    # 13 weeks after the request of 2 June (within 20), and 2026 issued none.
+    case = review(db, case.id, D(2026, 6, 1), D(2026, 6, 8))
+    assert early_years(case)[0].met_on == D(2026, 6, 8)
+    with db.reading() as session:
+        figures = {year: timeliness(session, year, db.policy) for year in (2025, 2026)}
+        assert [(f["plans_issued"], f["within_20_weeks"]) for f in figures.values()] == [(1, 1), (0, 0)]
+        assert "G7.2" not in breaches(session, 2026, D(2026, 7, 1))
