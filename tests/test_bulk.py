@@ -88,6 +88,10 @@ def _transfers(story: bulk.Story) -> list[dict[str, Any]]:
     return [d for d in story.deadlines if d["kind"] == "phase_transfer"]
 
 
+def _early_years(story: bulk.Story) -> list[dict[str, Any]]:
+    return [d for d in story.deadlines if d["kind"] == "early_years_review"]
+
+
 # The paths of a plan's life a replay must cover beyond the first stories, each under its own rules.
 REPLAYED_PATHS: dict[str, Callable[[bulk.Story], bool]] = {
     "a phase transfer met within the 12 months before it": lambda s: any(d["met_on"] for d in _transfers(s)),
@@ -102,6 +106,12 @@ REPLAYED_PATHS: dict[str, Callable[[bulk.Story], bool]] = {
     "a plan ceased while being amended": lambda s: s.state == "ceased" and any(
         d["kind"] == "amended_plan" and d["cancelled_on"] for d in s.deadlines),
     "a decision to cease waiting out the appeal time": lambda s: s.state == "ceasing",
+    # A plan for a child under 5 owes a review within 6 months (G7.2), again after each decision while under 5.
+    "an early years review opened by the plan": lambda s: bool(_early_years(s)),
+    "an early years review met, the next opened by a decision while under 5": lambda s: len(_early_years(s)) >= 2,
+    "an early years review met by a decision to maintain on or after the fifth birthday, none opened": lambda s: bool(
+        _early_years(s)) and _early_years(s)[-1]["met_on"] in _decided(s, "maintain"),
+    "an early years review cancelled when the plan ceased": lambda s: any(d["cancelled_on"] for d in _early_years(s)),
 }
 
 

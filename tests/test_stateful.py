@@ -26,6 +26,10 @@ from workflows import ehcp
 
 D = dt.date
 START = D(2023, 1, 9)
+# The child: a teenager, a child of 2 at the request (under 5 at the plan and its first reviews: G7.2; drawn
+# most often), or one who turns 5 on 9 March 2023, so that a plan or a review decision falls either side of the
+# fifth birthday.
+BORN = (D(2012, 3, 4), D(2020, 6, 1), D(2020, 6, 1), D(2018, 3, 9))
 
 FIELDS = {
     "refuse_to_assess": st.fixed_dictionaries({"reason": st.sampled_from(["Needs met", ""])}),
@@ -127,16 +131,18 @@ def make_machine(url: str, settings_for_scan: dict):
             self.settings = settings_for_scan
             self.today = START
 
-        @initialize(transferred_in=st.integers(0, 2))
-        def open_case(self, transferred_in: int) -> None:
+        @initialize(transferred_in=st.integers(0, 2), born=st.sampled_from(BORN))
+        def open_case(self, transferred_in: int, born: dt.date) -> None:
             """Mostly a new request; one walk in three starts from a plan transferred in from another authority."""
             if transferred_in == 0:
                 case = transfers.transfer_in(self.db, actor=None, from_authority="Westshire Council",
                                              transferred_on=START, plan_made_on=START - dt.timedelta(days=200),
-                                             given_name="Rae", family_name="Test", date_of_birth=D(2012, 3, 4))
+                                             given_name="Rae", family_name="Test", date_of_birth=born)
             else:
                 case = ops.create_case(self.db, actor=None, given_name="Rae", family_name="Test",
-                                       date_of_birth=D(2012, 3, 4), received_on=START, requested_by="parent")
+                                       date_of_birth=born, received_on=START, requested_by="parent")
+            self.person_id = case.person_id
+            self.born_corrected_at = -1
             self.case_id = case.id
             self.audits = 1
             self.events_fired = 0
@@ -245,6 +251,19 @@ def make_machine(url: str, settings_for_scan: dict):
                 return
             self.audits += 1
             CORRECTED.append(entry.id)
+
+        # now and then, and once at most between two events, so that walks still go far
+        @precondition(lambda self: self.events_fired % 6 == 5 and self.born_corrected_at != self.events_fired)
+        @rule(born=st.sampled_from(BORN))
+        def correct_date_of_birth(self, born: dt.date) -> None:
+            """The child's date of birth put right: what the case owes for a child under 5 (G7.2) is rebuilt, and
+            the case still equals its own history replayed. It adds no entry to the case's history."""
+            self.born_corrected_at = self.events_fired
+            try:
+                ops.update_person(self.db, self.person_id, actor=None, reason="Birth certificate seen",
+                                  fields={"date_of_birth": born})
+            except CaseworkError:  # a date of birth after the request is refused
+                return
 
         @invariant()
         def the_history_rebuilds_exactly_this_case(self) -> None:

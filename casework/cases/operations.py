@@ -26,7 +26,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework import audit
-from casework.cases import child, limits, notices
+from casework.cases import child, early_years, limits, notices
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import Conflict, EventNotAllowed, Invalid, MalformedInput, NotFound
@@ -531,10 +531,12 @@ def _check_representations_closed(step: Step) -> None:
 
 @effect("issue_final")
 def _issue_final(step: Step) -> None:
-    """The final plan: meets the 20-week limit and starts the first 12-month review period."""
+    """The final plan: meets the 20-week limit and starts the first 12-month review period, and for a child under
+    5 the first early years review (G7.2). A plan a tribunal ordered is issued by this same event."""
     step.ledger.close_window("draft_representations")
     step.case.plan_issued_on, step.case.named_setting = step.on, step.fields["named_setting"]
     step.ledger.open("annual_review", step.on)
+    early_years.open_if_under_five(step.session, step.case, step.ledger, step.on)
 
 
 # --------------------------------------------------------------------------------------------------- exceptions

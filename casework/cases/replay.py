@@ -135,7 +135,9 @@ def _field_values(spec: EventSpec, stored: dict[str, Any]) -> dict[str, Any]:
 def rebuild(session: Session, case: Case, history: list[Entry], policy: Policy) -> Case:
     """The case as its history makes it, held apart from the stored case (never added to the session)."""
     creation, *events = history
-    shadow = Case(id=case.id, reference=case.reference, requested_by=creation.fields.get("requested_by"),
+    # The child is the stored case's (what G7.2 asks of a young child reads their date of birth as it stands now).
+    shadow = Case(id=case.id, reference=case.reference, person_id=case.person_id, person=case.person,
+                  requested_by=creation.fields.get("requested_by"),
                   primary_need=creation.fields.get("primary_need"), deadlines=[], advice_requests=[], exceptions=[])
     if creation.event == TRANSFER_IN:
         from casework.transfers.operations import start_transferred_case
@@ -294,6 +296,19 @@ def rebuilt_differences(session: Session, case_id: int, policy: Policy) -> list[
         raise NotFound(f"There is no case {case_id}.")
     history = effective_history(session, case_id)
     return differences(case, rebuild(session, case, history, policy)) + orders.differences(session, case, history)
+
+
+def rebuild_child_cases(session: Session, person_id: int, policy: Policy) -> None:
+    """A child's date of birth corrected: each of their cases is rebuilt from its history and laid over, as a
+    correction does, because what a case owes can turn on the child's age (a review every 3 to 6 months while
+    under 5, G7.2). The history is unchanged, so an event it held cannot become impossible."""
+    case_ids = session.scalars(select(Case.id).where(Case.person_id == person_id).order_by(Case.id)).all()
+    for case_id in case_ids:
+        case = _load_for_update(session, case_id)
+        shadow = rebuild(session, case, effective_history(session, case_id), policy)
+        touched = lay_over(session, case, shadow)
+        justified.close_unjustified(session, case.id, clock.today(), "Corrected: the deadline no longer stands as "
+                                    "it was", deadline_ids=[d.id for d in touched])
 
 
 # --------------------------------------------------------------------------------------------------- corrections

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from casework.cases import early_years
 from casework.cases.operations import ACTIONABLE, CHECKS, Effect, Step, _not_before, check, effect
 from casework.core import clock
 from casework.core.errors import Invalid
@@ -138,7 +139,8 @@ def _check_review_outcome(step: Step) -> None:
 def _decide_review_outcome(step: Step) -> None:
     """Maintain, amend or cease (reg 20(10)). A decision to amend carries the proposed amendments (R7.9), so the
     family's window and the 8 weeks run from it; a decision to cease keeps the plan, its steps still owed and
-    its alerts until the appeal time has passed (casework.cases.ceasing)."""
+    its alerts until the appeal time has passed (casework.cases.ceasing). Any decision meets the annual review
+    and an early years review owed (G7.2); a decision to maintain or amend opens the next of each."""
     case, outcome = step.case, step.fields["outcome"]
     if outcome == "cease":
         from casework.cases.ceasing import decided_to_cease  # ceasing imports the operations this module extends
@@ -151,6 +153,8 @@ def _decide_review_outcome(step: Step) -> None:
         open_amendments(step)
     period_start = case.review_meeting_on if step.policy.review_period_starts_at == "meeting" else step.on
     step.ledger.open("annual_review", period_start or step.on)
+    # The next early years review (G7.2) runs from the decision itself, while the child is under 5 on its date.
+    early_years.open_if_under_five(step.session, case, step.ledger, step.on)
 
 
 # --------------------------------------------------------------------------------------------------- amendments

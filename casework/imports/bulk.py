@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 
 from casework import accounts, operations, organisations
-from casework.cases import ceasing, review
+from casework.cases import ceasing, early_years, review
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.policy import Policy
@@ -117,6 +117,11 @@ class Story:
                    subject_id=self.case["id"] if advice_id is None else advice_id)
         self.deadlines.append(row)
         return row
+
+    def open_early_years_review(self, on: dt.date) -> None:
+        """As ``early_years.open_if_under_five``: the next review within 6 months while the child is under 5."""
+        if early_years.under_five(self.person["date_of_birth"], on):
+            self.open(early_years.KIND, on)
 
     def open_rows(self, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
         return [d for d in self.deadlines if d["kind"] in kinds and d["met_on"] is None and d["cancelled_on"] is None]
@@ -350,6 +355,7 @@ class Caseload:
                 setting = self.rng.choice(SETTINGS_NAMED)
                 story.case.update(plan_issued_on=when, named_setting=setting)
                 story.open("annual_review", when)
+                story.open_early_years_review(when)
                 story.event("issue_final", when, "plan_maintained", named_setting=setting)
         if story.state == "plan_maintained":
             self._reviews(story)
@@ -401,7 +407,7 @@ class Caseload:
             if decided > today:
                 return
             outcome = rng.choices(("maintain", "amend", "cease"), (80, 15, 5))[0]
-            story.meet(decided, "review_decision", "annual_review")
+            story.meet(decided, "review_decision", "annual_review", early_years.KIND)
             if outcome == "cease":  # no new review period: the plan runs on only until it has ceased
                 story.case.update(cease_reason=rng.choice(codes.CEASE_REASONS), cease_decided_on=decided)
                 story.event("decide_review_outcome", decided, "ceasing", outcome=outcome,
@@ -414,6 +420,7 @@ class Caseload:
                 story.open("amended_plan", decided)
             start = meeting if self.policy.review_period_starts_at == "meeting" else decided
             story.open("annual_review", start)
+            story.open_early_years_review(decided)
             story.event("decide_review_outcome", decided, "plan_maintained" if outcome == "maintain" else "amending",
                         outcome=outcome)
             if outcome == "amend":

@@ -108,8 +108,8 @@ REVIEW_STEPS = ("review_invitations", "review_papers")
 REASSESSMENT_KINDS = ("reassessment_decision", "reassessment_final")
 # What a maintained plan owes: all of it runs on while a decision to cease waits out its appeal window (CFA
 # s.45(3)), and all of it still open is cancelled when the plan has ceased.
-PLAN_KINDS = ("annual_review", *REVIEW_STEPS, "review_report", "amendment_representations", "amended_plan",
-              "phase_transfer", *REASSESSMENT_KINDS)
+PLAN_KINDS = ("annual_review", "early_years_review", *REVIEW_STEPS, "review_report", "amendment_representations",
+              "amended_plan", "phase_transfer", *REASSESSMENT_KINDS)
 AMENDMENT_KINDS = ("amendment_representations", "amended_plan")
 
 # The creation of a case is not an event on a case, but its history line and its deadlines are declared here
@@ -177,7 +177,8 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
               "the date the final plan was issued", "Record final plan issued",
               fields=(EventField("named_setting", "text", "Named school or setting", "the named school or setting",
                                  required=False, max_length=SHORT_TEXT, hint="Optional"),),
-              opens=("annual_review",), meets=("final_plan",), closes=("draft_representations",),
+              opens=("annual_review",), may_open=("early_years_review",), meets=("final_plan",),
+              closes=("draft_representations",),
               letter="final_plan_notice"),
     EventSpec("record_exception", "Record an exception to a time limit", "Exception recorded", "Date recorded",
               "the date the exception is recorded", "Record exception",
@@ -257,8 +258,8 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
                                  hint="Only for a decision to cease")),
               # A decision to amend carries the proposed amendments (R7.9): the family's 15 days and the 8 weeks
               # to the amended plan run from it. A decision to cease opens no new review period.
-              meets=("review_decision", "annual_review"),
-              may_open=("annual_review", *AMENDMENT_KINDS), may_meet=("phase_transfer",),
+              meets=("review_decision", "annual_review", "early_years_review"),
+              may_open=("annual_review", "early_years_review", *AMENDMENT_KINDS), may_meet=("phase_transfer",),
               letter="review_decision", letter_variant="outcome"),
     EventSpec("propose_amendments", "Propose amendments to the plan", "Amendments proposed",
               "Date the amendment notice was sent", "the date the amendment notice was sent",

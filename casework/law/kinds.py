@@ -39,6 +39,9 @@ DEADLINE_KINDS: dict[str, DeadlineKind] = {
         DeadlineKind("phase_transfer", "Phase transfer amendment", ("R8.1", "R8.2", "R8.3")),
         DeadlineKind("reassessment_decision", "Decision on a request to re-assess", ("R5.3",)),
         DeadlineKind("reassessment_final", "Final plan after a re-assessment (14 weeks)", ("R5.4",)),
+        # Guidance, not a time limit of the law: tracked so that a young child's reviews are seen to, never a breach.
+        DeadlineKind("early_years_review", "Review for a child under 5 (every 3 to 6 months: a service level)",
+                     ("G7.2",)),
         # Disagreement resolution (casework.disputes): the family's windows are not the authority's duties.
         DeadlineKind("mediation_contact", "Family contacts a mediation adviser", ("R10.1",), is_duty=False),
         DeadlineKind("mediation_certificate", "Mediation certificate issued", ("R10.2",)),

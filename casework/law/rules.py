@@ -130,6 +130,14 @@ _BASE_RULES: tuple[Rule, ...] = (
          LA_EXCEPTIONS),
     Rule("R7.1", "Plan reviewed within each 12-month period", "Children and Families Act 2014 s.44(1)",
          lambda t, c, **_: clock.period_last_day(t, 12)),
+    # The Code of Practice (9.178) says a plan for a child under 5 should be reviewed every 3 to 6 months: guidance,
+    # tracked as a service level and never counted as a breach (statutory-rules.md G7.2). Its outer edge is "within
+    # 6 months" of the plan or the last review decision, counted as the law counts "within N months of" a day (the
+    # family's 2 months of R10.1): clock.months_after, the corresponding date 6 months on, or that month's last day
+    # when there is none (31 August 2025: by 28 February 2026). clock.period_last_day, which ends the day before the
+    # corresponding date, fits only R7.1's own words, "within the period of 12 months starting with" (s.44(1)).
+    Rule("G7.2", "Review for a child under 5 every 3 to 6 months (a service level, not a statutory breach)",
+         "SEND Code of Practice 2015 para 9.178", lambda t, c, **_: clock.months_after(t, 6), statutory=False),
     Rule("R7.4", "Review meeting invitations at least 2 weeks before", "SEND Regs 2014 reg 20(3)",
          lambda t, c, **_: clock.weeks_before(t, 2)),
     Rule("R7.5", "Review advice and papers circulated at least 2 weeks before the meeting",

@@ -66,6 +66,17 @@ class AlertLine:
 
 # --------------------------------------------------------------------------------------------------- queueing
 
+# Rules tracked as a local milestone or service level (M3.2, R5.3, G7.2): a late one is worth a prompt, but the
+# digest says it is not a statutory breach, as the reports never count it as one.
+SERVICE_LEVEL_RULES = frozenset(rule.id for rule in rules.RULES if not rule.statutory)
+
+
+def _rule_line(line: AlertLine) -> str:
+    if line.rule in SERVICE_LEVEL_RULES:
+        return f"  Rule {line.rule} (a service level, not a statutory time limit): {line.citation}"
+    return f"  Rule {line.rule}: {line.citation}"
+
+
 def _long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -114,7 +125,7 @@ def body(lines: list[AlertLine], user: User, as_of: dt.date, base_url: str, auth
                 when = f"is due on {_long_date(line.due_on)} ({'today' if left == 0 else 'in ' + _plural(left, 'day')})"
             link = f"{base}/advice" if user.role == "adviser" else f"{base}/cases/{line.case_id}"
             out += [f"* {line.case_reference}: {_what(line)} {when}.",
-                    f"  Rule {line.rule}: {line.citation}",
+                    _rule_line(line),
                     f"  {link}", ""]
     out += ["You receive this because of your role in the EHCP casework service. Each alert is sent to you once;",
             "the service shows all current alerts."]

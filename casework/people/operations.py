@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework import audit
+from casework.cases import replay
 from casework.core import clock
 from casework.core.db import Database
 from casework.core.errors import Conflict, Invalid, NotFound
@@ -239,6 +240,8 @@ def update_person(db: Database, person_id: int, *, actor: User | None, reason: s
                              fields={"reason": reason, "contact_id": contact.id if contact else None,
                                      "changes": what},
                              state_before=None, state_after=None)
+            if "date_of_birth" in changed:  # what a case owes can turn on the child's age (G7.2)
+                replay.rebuild_child_cases(session, person.id, db.policy)
         return person
     except StaleDataError as exc:
         raise Conflict("Someone else changed this child's details at the same moment. Reload them and try "

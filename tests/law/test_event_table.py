@@ -21,8 +21,10 @@ PHRASES = {"case created": REQUEST_RECEIVED.name, "a decision to amend": "decide
            "the adviser's return": "record_advice"}
 # Where the code departs from the table: none, and it must stay so.
 KNOWN_DEPARTURES: set[tuple[str, str, str]] = set()
-# Kinds the contract names in its prose rather than its table (re-assessment), and the service level of R5.3.
-NAMED_OUTSIDE_THE_TABLE = {"reassessment_final", "reassessment_decision"}
+# Kinds the contract names in its prose rather than its table (re-assessment), the service level of R5.3, and the
+# early years review of G7.2: guidance (CoP 9.178) tracked as a service level, for which the contract's deadline
+# table has no row.
+NAMED_OUTSIDE_THE_TABLE = {"reassessment_final", "reassessment_decision", "early_years_review"}
 KNOWN_EVENTS = {REQUEST_RECEIVED.name, *EVENTS}
 
 

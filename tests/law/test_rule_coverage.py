@@ -34,7 +34,7 @@ def _all(rule_id: str, reason: str) -> dict[coverage.Pair, str]:
 NOT_APPLICABLE: dict[coverage.Pair, str] = {
     ("R4.1", "met_late"): _CLOSES, ("R4.1", "overdue"): _WINDOW, ("R4.1", "excused"): _NOTHING_LATE,
     **_all("G4.4", _GUIDANCE),
-    **_all("G7.2", _GUIDANCE),
+    ("G7.2", "excused"): "guidance tracked as a service level (CoP 9.178): no exception applies to it",
     ("M3.2", "overdue"): "while neither decision is made the row cites R3.1; it becomes M3.2 only when met by a "
                          "decision to issue, so an open or overdue row is R3.1's",
     ("M3.2", "cancelled"): "a row cancelled before any decision (refusal to assess, withdrawal) still cites R3.1",
