@@ -155,10 +155,12 @@ def make_machine(url: str, settings_for_scan: dict):
                 allowed = ehcp.allowed_events(s.get(Case, self.case_id).state)
             onward = [e for e in allowed if e not in ENDINGS] or allowed
             event = data.draw(st.sampled_from(onward)) if pick_allowed and onward else any_event
-            with self.db.reading() as s:  # while a school's answer is owed, one step in two is its answer
-                if pick_allowed and "record_school_response" in ops.allowed_events(s.get(Case, self.case_id)) \
-                        and data.draw(st.booleans()):
-                    event = "record_school_response"
+            with self.db.reading() as s:  # a school consulted once a plan is drafted, then its answer, each at
+                found = s.get(Case, self.case_id)  # one step in two, so walks record both before the plan
+                consulted = any(d.kind == "school_consultation" for d in found.deadlines)
+                wanted = "record_school_response" if consulted else "consult_school"
+                if pick_allowed and wanted in ops.allowed_events(found) and data.draw(st.booleans()):
+                    event = wanted
             on = self.today + dt.timedelta(days=days)
             fields = dict(data.draw(FIELDS.get(event, st.just({}))))
             if event in ("record_advice", "void_advice_request"):
