@@ -170,7 +170,8 @@ def make_machine(url: str, settings_for_scan: dict):
             if event == "record_school_response":  # a consultation of the case, named by its entry
                 with self.db.reading() as s:
                     ids = list(s.scalars(select(AuditEntry.id).where(AuditEntry.case_id == self.case_id,
-                                                                     AuditEntry.event == "consult_school")))
+                                                                     AuditEntry.event == "consult_school")
+                                         .order_by(AuditEntry.id)))  # the same order in a replayed example
                 fields["consultation"] = data.draw(st.sampled_from(ids or [999_999]))
             if event == "withdraw_exception":
                 with self.db.reading() as s:
