@@ -28,6 +28,14 @@ def test_draft_served_1_october_2024_window_ends_15_october():
     assert due("R4.1", D(2024, 10, 1)) == D(2024, 10, 15)
 
 
+def test_within_15_days_of_a_consultation_is_a_day_later_than_15_days_beginning_with_it():
+    # Consulted Tuesday 1 October 2024: "within 15 days" leaves the day out (day 15 is 16 October); the draft's
+    # "15 days beginning with" the day counts it (day 15 is 15 October).
+    assert clock.days_after(D(2024, 10, 1), 15) == due("G4.4", D(2024, 10, 1)) == D(2024, 10, 16)
+    assert clock.days_beginning_with(D(2024, 10, 1), 15) == D(2024, 10, 15)
+    assert due("G4.4", D(2023, 12, 20)) == D(2024, 1, 4)  # over the year end
+
+
 def test_plan_issued_1_january_2025_review_by_31_december():
     assert due("R7.1", D(2025, 1, 1)) == D(2025, 12, 31)
 

@@ -10,6 +10,7 @@ D = dt.date
 DEADLINE_RULES = {"R1.1", "R2.1", "R3.1", "R4.1", "R5.1", "R5.3", "R5.4", "R7.1", "G7.2", "R7.4", "R7.5", "R7.7",
                   "R7.8", "R7.10", "R7.11", "R7.12", "R8.1", "R8.2", "R8.3", "R9.1", "R9.2", "R10.1", "R10.2", "R10.3",
                   "R10.6", "R10.9", "R10.10"}
+DEADLINE_RULES |= {"G4.4"}  # the school's answer to a consultation: a service level
 
 
 def test_every_deadline_kind_of_the_contract_has_its_rules():
@@ -17,6 +18,7 @@ def test_every_deadline_kind_of_the_contract_has_its_rules():
         "decision_to_assess", "issue_decision", "final_plan", "advice", "draft_representations", "annual_review",
         "review_invitations", "review_papers", "review_report", "review_decision", "amendment_representations",
         "amended_plan", "phase_transfer", "reassessment_decision", "reassessment_final", "early_years_review",
+        "school_consultation",
         "mediation_contact", "mediation_certificate", "mediation_meeting", "appeal_window", "tribunal_order",
         "transfer_out", "transfer_notice",
     }

@@ -49,6 +49,9 @@ FIELDS = {
         st.fixed_dictionaries({"outcome": st.just("cease"), "reason": st.sampled_from([2, 9, None])}),
     ),
     "request_school_information": st.fixed_dictionaries({"organisation": st.sampled_from(["Oak Primary", ""])}),
+    # schools of the directory twice over, so walks consult and answer; now and then a trust or a name not in it
+    "consult_school": st.fixed_dictionaries({"organisation": st.sampled_from(
+        ["Oak Primary School", "Riverside Primary School"] * 2 + ["Northbridge NHS Trust", "Nowhere Academy"])}),
     "decide_not_to_amend": st.fixed_dictionaries({"reason": st.just("Representations accepted")}),
     "request_reassessment": st.fixed_dictionaries({"requested_by": st.sampled_from(["parent", "school", "x"])}),
     "refuse_to_reassess": st.fixed_dictionaries({"reason": st.just("Assessed four months ago")}),
@@ -116,6 +119,7 @@ def dispute_fields(event: str, on: dt.date, decisions: list[int], references: li
 
 
 VISITED: set[str] = set()
+FIRED: set[str] = set()  # events of the case that went through, across all the walks
 BESIDE_RECORDED: set[str] = set()  # steps beside the case that went through, across all the walks
 CORRECTED: list[int] = []  # corrections that went through, across all the walks
 ENDINGS = ("withdraw", "refuse_to_assess", "decide_not_to_issue", "cease_plan", "confirm_ceased")
@@ -157,12 +161,24 @@ def make_machine(url: str, settings_for_scan: dict):
                 allowed = ehcp.allowed_events(s.get(Case, self.case_id).state)
             onward = [e for e in allowed if e not in ENDINGS] or allowed
             event = data.draw(st.sampled_from(onward)) if pick_allowed and onward else any_event
+            with self.db.reading() as s:  # a school consulted once a plan is drafted, then its answer, each at
+                found = s.get(Case, self.case_id)  # one step in two, so walks record both before the plan
+                consulted = any(d.kind == "school_consultation" for d in found.deadlines)
+                wanted = "record_school_response" if consulted else "consult_school"
+                if pick_allowed and wanted in ops.allowed_events(found) and data.draw(st.booleans()):
+                    event = wanted
             on = self.today + dt.timedelta(days=days)
             fields = dict(data.draw(FIELDS.get(event, st.just({}))))
             if event in ("record_advice", "void_advice_request"):
                 with self.db.reading() as s:
                     ids = [a.id for a in s.get(Case, self.case_id).advice_requests] or [999_999]
                 fields["advice_request_id"] = data.draw(st.sampled_from(ids))
+            if event == "record_school_response":  # a consultation of the case, named by its entry
+                with self.db.reading() as s:
+                    ids = list(s.scalars(select(AuditEntry.id).where(AuditEntry.case_id == self.case_id,
+                                                                     AuditEntry.event == "consult_school")
+                                         .order_by(AuditEntry.id)))  # the same order in a replayed example
+                fields["consultation"] = data.draw(st.sampled_from(ids or [999_999]))
             if event == "withdraw_exception":
                 with self.db.reading() as s:
                     ids = [e.id for e in s.get(Case, self.case_id).exceptions] or [999_999]
@@ -186,6 +202,7 @@ def make_machine(url: str, settings_for_scan: dict):
             self.audits += 1
             self.today = max(self.today, on)
             VISITED.add(case.state)
+            FIRED.add(event)
             self.beside_possible = self.beside_possible or case.state in transfers_law.PLAN_STATES
             if event in disputes_law.APPEALABLE:  # its letter goes the same day: the family's time starts
                 with self.db.transaction() as s:
@@ -324,6 +341,8 @@ def test_random_event_sequences_keep_the_invariants(database_url, settings):
         machine.TestCase().runTest()
     # the random walks must really move cases through the workflow, not only collect refusals
     assert len(VISITED) >= 6, VISITED
+    # and schools must really be consulted and answer (G4.4), not only be refused
+    assert {"consult_school", "record_school_response"} <= FIRED, FIRED
     assert len(CORRECTED) >= 5, CORRECTED  # and corrections must really be made, not only refused
     # and steps beside the case must really be recorded, of a dispute and of a move, not only refusals
     assert BESIDE_RECORDED & set(DISPUTE_STEPS) and BESIDE_RECORDED & set(TRANSFER_STEPS), BESIDE_RECORDED

@@ -50,6 +50,10 @@ CONTRACT = {  # event -> states it may fire from (contract.md)
     "continue_plan": {"ceasing"},
     "withdraw": {"request_received", "assessment", "drafting", "draft_issued"},
     "record_contact": set(ehcp.STATES),  # the communication log: any state, a closed case too
+    # additive to the contract: a school consulted on being named while the plan is drafted or amended, and its
+    # answer wherever a consultation can still be open (every path into a closed state cancels it)
+    "consult_school": {"drafting", "draft_issued", "amending"},
+    "record_school_response": {"drafting", "draft_issued", "plan_maintained", "under_review", "amending", "ceasing"},
     "assign_caseworker": set(ehcp.STATES),  # allocation: whoever holds the case answers for it, closed or not
 }
 

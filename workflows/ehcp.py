@@ -54,6 +54,11 @@ ADVICE_STATES = ("assessment", "drafting", "draft_issued")
 WITHDRAWABLE = ("request_received", "assessment", "drafting", "draft_issued")
 # A plan in `ceasing` is still maintained (CFA s.45(3)): its review steps still owed can be recorded.
 PLAN_STATES = ("plan_maintained", "amending", "ceasing")
+# A school or college is consulted on being named while the plan is drafted (CFA s.39(2)-(3)) or amended (reg
+# 22); its answer can be recorded wherever a consultation can still be open: an amendment waiting out a decision
+# to cease, or continued after it, still has its consultation. Every path into a closed state cancels it.
+CONSULTING_STATES = ("drafting", "draft_issued", "amending")
+ANSWERING_STATES = ("drafting", "draft_issued", "plan_maintained", "under_review", "amending", "ceasing")
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,8 @@ TRANSITIONS: tuple[tuple[str, tuple[str, ...], str | None, tuple[Guard, ...]], .
     ("request_advice", ("assessment", "plan_maintained", "amending"), None, ()),
     ("record_advice", STATES, None, ()),
     ("void_advice_request", STATES, None, ()),
+    ("consult_school", CONSULTING_STATES, None, ()),
+    ("record_school_response", ANSWERING_STATES, None, ()),
     ("decide_to_issue", ("assessment",), "drafting", ()),
     ("decide_not_to_issue", ("assessment",), "not_issued", ()),
     # after a decision not to issue only under an order or concession to make a plan (casework.cases.reopening)

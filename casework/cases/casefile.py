@@ -35,6 +35,7 @@ def deadline_dict(d: Deadline, as_of: dt.date, policy: Policy, case: Case) -> di
         "advice_request_id": d.advice_request_id,
         "dispute_id": d.subject_id if d.subject_type == DISPUTE else None,
         "transfer_id": d.subject_id if d.subject_type == TRANSFER else None,
+        "consultation_id": d.consultation_id,
         "step": d.step,
     }
 

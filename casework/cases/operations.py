@@ -34,7 +34,7 @@ from casework.core.policy import Policy
 from casework.deadlines.ledger import Ledger, open_deadline, settle_next_due
 from casework.law import codes, rules
 from casework.law.events import ASSESSMENT_KINDS, EVENTS, REQUEST_RECEIVED, EventField, EventSpec
-from casework.models import AdviceRequest, Case, ExceptionLimit, ExceptionRecord, User
+from casework.models import AdviceRequest, Case, Deadline, ExceptionLimit, ExceptionRecord, Subject, User
 from casework.organisations import find_organisation
 from workflows import ehcp
 
@@ -62,6 +62,10 @@ class Step:
     replaying: bool = False
     # What the audit entry records beyond the fields: the ids of what the event made.
     made: dict[str, Any] = field(default_factory=dict)
+    # The history entry this step is. A replay knows it; a live event's entry is written after its effects, so a
+    # deadline about the entry itself (a consultation) is listed in ``named_by_entry`` and named once it exists.
+    entry_id: int | None = None
+    named_by_entry: list[Deadline] = field(default_factory=list)
 
     def flush(self) -> None:
         """Give new rows their ids (a replay gives them the recorded ones instead)."""
@@ -219,10 +223,13 @@ def apply_event(step: Step) -> None:
     settle_next_due(case)  # an effect may have returned or cancelled advice without a deadline changing
 
 
-def _subject(step: Step) -> AdviceRequest | None:
-    """The thing on the case an event is about, when it is about one (an advice request today)."""
+def _subject(step: Step) -> AdviceRequest | Subject | None:
+    """The thing on the case an event is about, when it is about one (an advice request, a consultation)."""
     advice_id = step.fields.get("advice_request_id")
-    return advice_on_case(step.case, advice_id) if advice_id is not None else None
+    if advice_id is not None:
+        return advice_on_case(step.case, advice_id)
+    consultation = step.fields.get("consultation")
+    return Subject.consultation(consultation) if consultation is not None else None
 
 
 class _Probe:
@@ -273,6 +280,8 @@ def fire_event(db: Database, case_id: int, event: str, *, actor: User | None, on
             entry = audit.record(session, case=case, actor=actor, event=event, on=on,
                                  fields={**values, **step.made}, state_before=before, state_after=case.state)
             session.flush()  # the entry's id: the notice names the decision it gives notice of
+            for deadline in step.named_by_entry:  # a deadline about this very entry (a consultation)
+                deadline.subject_id = entry.id
             notices.queue_for(session, spec=spec, case_id=case.id, entry=entry, on=on, fields=values,
                               made=step.made, replaying=step.replaying)
         return case
@@ -644,7 +653,7 @@ def _operation(event: str) -> Callable[..., Case]:
 
 # The rest of the plan's life registers its checks and effects here: the review chain and amendments, ceasing,
 # re-assessment (imported after the machinery above, which they use).
-from casework.cases import ceasing, orders, reassessment, reopening, review  # noqa: E402,F401
+from casework.cases import ceasing, consultations, orders, reassessment, reopening, review  # noqa: E402,F401
 
 agree_to_assess = _operation("agree_to_assess")
 refuse_to_assess = _operation("refuse_to_assess")
@@ -677,6 +686,8 @@ continue_plan = _operation("continue_plan")
 withdraw = _operation("withdraw")
 assign_caseworker = _operation("assign_caseworker")
 record_contact = _operation("record_contact")
+consult_school = _operation("consult_school")
+record_school_response = _operation("record_school_response")
 
 EVENT_OPERATIONS: dict[str, Callable[..., Case]] = {name: globals()[name] for name in EVENTS}
 assert set(EVENTS) == set(ehcp.EVENTS), "every workflow event needs exactly one declaration"

@@ -37,7 +37,7 @@ from casework.deadlines import justified
 from casework.deadlines.ledger import Ledger, next_due, settle_next_due
 from casework.law.events import EVENTS, LONG_TEXT, REQUEST_RECEIVED, EventSpec, history_label
 from casework.models import AuditEntry, Case, Deadline, ExceptionLimit, ExceptionRecord, User
-from casework.models.subject import ADVICE_REQUEST, CASE
+from casework.models.subject import ADVICE_REQUEST, CASE, CONSULTATION
 
 CORRECTION = "correction"
 # What a request itself records, and so what a correction of the request may change beside its date.
@@ -46,7 +46,7 @@ REQUEST_FIELDS = ("requested_by", "primary_need")
 MADE = {"request_advice": "advice_request_id", "record_exception": "exception_id"}
 # Records an event found from a field when first recorded (the directory's organisation asked for advice): a
 # replay takes the same record, unless a correction changed that field.
-FOUND = {("request_advice", "organisation"): "organisation_id"}
+FOUND = {("request_advice", "organisation"): "organisation_id", ("consult_school", "organisation"): "organisation_id"}
 
 CASE_FACTS = ("state", "received_on", "requested_by", "primary_need", "last_event_on", "decision_to_assess_on",
               "draft_issued_on", "plan_issued_on", "named_setting", "review_meeting_on", "closed_on",
@@ -169,7 +169,7 @@ def rebuild(session: Session, case: Case, history: list[Entry], policy: Policy) 
         try:
             fields = normalise_fields(spec, _field_values(spec, entry.fields))
             step = Step(session, shadow, spec, entry.on, fields, actor, policy, Ledger(shadow, spec, entry.on, policy),
-                        recorded=recorded, replaying=True)
+                        recorded=recorded, replaying=True, entry_id=entry.id)
             apply_event(step)
         except CaseworkError as refusal:
             raise ReplayRefused(entry, refusal) from refusal
@@ -187,15 +187,15 @@ def _limits(exception: ExceptionRecord) -> list[tuple[str, str, int]]:
 def _replayed(deadlines: list[Deadline]) -> list[Deadline]:
     """The deadlines the case's own events make. A dispute's or a transfer's (``casework.disputes``,
     ``casework.transfers``) run beside the case and are kept by their own steps, so a replay leaves them be."""
-    return [d for d in deadlines if d.subject_type in (CASE, ADVICE_REQUEST)]
+    return [d for d in deadlines if d.subject_type in (CASE, ADVICE_REQUEST, CONSULTATION)]
 
 
-def _deadline_key(d: Deadline) -> tuple[str, int | None]:
-    return d.kind, d.advice_request_id
+def _deadline_key(d: Deadline) -> tuple[str, int | None, int | None]:
+    return d.kind, d.advice_request_id, d.consultation_id
 
 
-def _by_key(deadlines: list[Deadline]) -> dict[tuple[str, int | None], list[Deadline]]:
-    grouped: dict[tuple[str, int | None], list[Deadline]] = defaultdict(list)
+def _by_key(deadlines: list[Deadline]) -> dict[tuple[str, int | None, int | None], list[Deadline]]:
+    grouped: dict[tuple[str, int | None, int | None], list[Deadline]] = defaultdict(list)
     for d in sorted(deadlines, key=lambda d: (d.id is None, d.id or 0)):
         grouped[_deadline_key(d)].append(d)
     return grouped
@@ -224,7 +224,8 @@ def differences(case: Case, shadow: Case) -> list[str]:
                 found.append(f"exception {row.id} limits {_limits(row)} != {_limits(rebuilt_by_id[row.id])}")
 
     def shape(d: Deadline) -> tuple:
-        return (d.kind, d.advice_request_id, *(getattr(d, n) for n in DEADLINE_SHAPE), d.met_on, d.cancelled_on)
+        return (d.kind, d.advice_request_id, d.consultation_id, *(getattr(d, n) for n in DEADLINE_SHAPE), d.met_on,
+                d.cancelled_on)
 
     # Ordered by each value's text: a date read back from the database and one just computed (a subclass of
     # date under a frozen clock) are equal but not alike in repr, which must not reorder two equal lists.

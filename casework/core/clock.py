@@ -60,6 +60,13 @@ def days_beginning_with(first_day: dt.date, days: int) -> dt.date:
     return first_day + dt.timedelta(days=days - 1)
 
 
+def days_after(event: dt.date, days: int) -> dt.date:
+    """Last day for something owed "within N days of" the event: the event day is not counted (as "within N
+    weeks" is not, statutory-rules.md section 0), so it is the event + N days, one day later than N days
+    "beginning with" it."""
+    return event + dt.timedelta(days=days)
+
+
 def days_before(event: dt.date, days: int) -> dt.date:
     return event - dt.timedelta(days=days)
 

@@ -29,7 +29,7 @@ from typing import Literal
 from casework.law import codes
 
 FieldType = Literal["text", "long_text", "date", "choice", "whole_number", "advice_request", "exception",
-                    "limits", "year", "organisation", "caseworker"]
+                    "limits", "year", "organisation", "caseworker", "consultation"]
 
 NAME_LENGTH = 100
 SHORT_TEXT = 200
@@ -111,6 +111,13 @@ REASSESSMENT_KINDS = ("reassessment_decision", "reassessment_final")
 PLAN_KINDS = ("annual_review", "early_years_review", *REVIEW_STEPS, "review_report", "amendment_representations",
               "amended_plan", "phase_transfer", *REASSESSMENT_KINDS)
 AMENDMENT_KINDS = ("amendment_representations", "amended_plan")
+# A school or college consulted on being named in the plan (CFA s.39(2)-(3), reg 22 for an amendment) should
+# answer within 15 days (CoP 9.80): a service level, one deadline per consultation, moot once the case takes
+# another path (the plan is issued or amended without the answer, the amendment is dropped, the request
+# withdrawn, the plan ceased), which cancels it as a withdrawal cancels advice still owed.
+CONSULTATION_KINDS = ("school_consultation",)
+# The directory's kind for a school, college or early years setting: the only organisations consulted.
+CONSULTED_KINDS = ("school",)
 
 # The creation of a case is not an event on a case, but its history line and its deadlines are declared here
 # beside the others so the ledger and the history read it the same way.
@@ -162,6 +169,21 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
                   _reason("why the request for advice is cancelled", "Why is it cancelled?"),
               ),
               cancels=ADVICE_KINDS),
+    EventSpec("consult_school", "Consult a school or college", "School or college consulted",
+              "Date the school or college was consulted", "the date the school or college was consulted",
+              "Record consultation",
+              date_hint="Its 15 days to answer run from the day after (guidance: a service level, not a breach)",
+              fields=(EventField("organisation", "organisation", "School or college consulted",
+                                 "the school or college consulted", max_length=SHORT_TEXT, widget="select",
+                                 hint="Consulted on being named in the plan. Start typing its name. If it is not "
+                                      "listed, ask an administrator to add it"),),
+              opens=CONSULTATION_KINDS),
+    # The consultation is named by the history entry that recorded it, as a dispute names its decision.
+    EventSpec("record_school_response", "Record the school's answer", "School's answer received",
+              "Date the answer was received", "the date the school's answer was received", "Record the answer",
+              fields=(EventField("consultation", "consultation", "Consultation answered",
+                                 "the consultation answered", widget="select"),),
+              meets=CONSULTATION_KINDS),
     EventSpec("decide_to_issue", "Decide to issue a plan", "Decided to issue a plan",
               "Date of the decision to issue a plan", "the date of the decision to issue a plan",
               "Record decision to issue", meets=("issue_decision",)),
@@ -178,7 +200,7 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
               fields=(EventField("named_setting", "text", "Named school or setting", "the named school or setting",
                                  required=False, max_length=SHORT_TEXT, hint="Optional"),),
               opens=("annual_review",), may_open=("early_years_review",), meets=("final_plan",),
-              closes=("draft_representations",),
+              closes=("draft_representations",), cancels=CONSULTATION_KINDS,
               letter="final_plan_notice"),
     EventSpec("record_exception", "Record an exception to a time limit", "Exception recorded", "Date recorded",
               "the date the exception is recorded", "Record exception",
@@ -271,12 +293,14 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
               fields=(EventField("named_setting", "text", "Named school or setting", "the named school or setting",
                                  required=False, max_length=SHORT_TEXT, hint="Optional"),),
               meets=("amended_plan",), may_meet=("phase_transfer", "reassessment_final"),
-              closes=("amendment_representations",), letter="amendment_notice"),
+              closes=("amendment_representations",), letter="amendment_notice",
+              cancels=CONSULTATION_KINDS),
     EventSpec("decide_not_to_amend", "Decide not to amend the plan", "Decided not to amend the plan",
               "Date of the decision", "the date of the decision", "Record decision not to amend",
               fields=(_reason("the reason for not amending the plan", "Reason for not amending the plan"),),
               meets=("amended_plan",), may_meet=("reassessment_final",),
-              may_cancel=("amendment_representations",), closes=("amendment_representations",)),
+              may_cancel=("amendment_representations",), closes=("amendment_representations",),
+              cancels=CONSULTATION_KINDS),
     EventSpec("request_reassessment", "Log a request to re-assess", "Request to re-assess received",
               "Date the request was received", "the date the request to re-assess was received",
               "Log the request",
@@ -302,7 +326,7 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
               "the date the plan ceased",
               "Confirm plan ceased",
               date_hint="Once the family's time to appeal has passed with no appeal, or an appeal upheld the decision",
-              cancels=tuple(k for k in PLAN_KINDS if k != "amendment_representations"),
+              cancels=(*(k for k in PLAN_KINDS if k != "amendment_representations"), *CONSULTATION_KINDS),
               may_cancel=("amendment_representations",), closes=("amendment_representations",)),
     EventSpec("continue_plan", "Continue the plan", "Plan continued", "Date the plan was continued",
               "the date the plan was continued", "Record plan continued",
@@ -318,7 +342,8 @@ EVENT_SPECS: tuple[EventSpec, ...] = (
     EventSpec("withdraw", "Withdraw the request", "Request withdrawn", "Date of the withdrawal",
               "the date of the withdrawal", "Record withdrawal",
               fields=(_reason("the reason for the withdrawal", "Reason for the withdrawal"),),
-              cancels=("decision_to_assess", "issue_decision", "final_plan", "advice", "draft_representations")),
+              cancels=("decision_to_assess", "issue_decision", "final_plan", "advice", "draft_representations",
+                       *CONSULTATION_KINDS)),
 )
 
 # Tribunal-order steps (reg 44(2)) the casework carries out itself: each of these events meets the ordered step it

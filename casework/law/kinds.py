@@ -37,6 +37,9 @@ DEADLINE_KINDS: dict[str, DeadlineKind] = {
                      ("R7.10",), is_duty=False),
         DeadlineKind("amended_plan", "Final amended plan, or a decision not to amend", ("R7.11", "R7.12")),
         DeadlineKind("phase_transfer", "Phase transfer amendment", ("R8.1", "R8.2", "R8.3")),
+        # Guidance, tracked as a service level (G4.4): one per school or college consulted on being named.
+        DeadlineKind("school_consultation", "School's answer to the consultation (15 days: a service level)",
+                     ("G4.4",)),
         DeadlineKind("reassessment_decision", "Decision on a request to re-assess", ("R5.3",)),
         DeadlineKind("reassessment_final", "Final plan after a re-assessment (14 weeks)", ("R5.4",)),
         # Guidance, not a time limit of the law: tracked so that a young child's reviews are seen to, never a breach.

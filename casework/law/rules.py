@@ -120,6 +120,13 @@ _BASE_RULES: tuple[Rule, ...] = (
          "SEND Regs 2014 reg 10(1)-(3)", _weeks(16), LA_EXCEPTIONS),
     Rule("R4.1", "Representations on the draft plan: at least 15 days beginning with service",
          "SEND Regs 2014 reg 13(1)", lambda t, c, **_: clock.days_beginning_with(t, 15)),
+    # CoP 9.80: the school or college consulted on being named "should respond within 15 days". Guidance (the
+    # Code's "should"), so a service level, never a breach; "within 15 days" of the consultation counts as
+    # "within N weeks" does (section 0): the consultation day is not counted, due D + 15 (not D + 14, which is
+    # "15 days beginning with D", the wording of reg 13(1)).
+    Rule("G4.4", "School's answer to a consultation on being named, within 15 days: guidance, a service level, "
+         "not a statutory breach", "Children and Families Act 2014 s.39; SEND Code of Practice 9.80 (guidance)",
+         lambda t, c, **_: clock.days_after(t, 15), statutory=False),
     Rule("R5.1", "Final plan sent within 20 weeks of the request", "SEND Regs 2014 reg 13(2)", _weeks(20),
          LA_EXCEPTIONS),
     # Reg 25(1) is believed to give 15 days for the decision on a request to re-assess; until that is confirmed

@@ -19,8 +19,11 @@ ADVICE_REQUEST = "advice_request"
 # A disagreement with one decision (mediation, appeal, tribunal order) and a move between authorities.
 DISPUTE = "dispute"
 TRANSFER = "transfer"
+# A school or college consulted on being named: its id is that of the history entry recording the consultation
+# (there is no row of its own; the deadline it opened is its only record beside the history).
+CONSULTATION = "consultation"
 # Every kind of thing on a case that can have a time limit of its own; letters may join here.
-SUBJECT_TYPES: tuple[str, ...] = (CASE, ADVICE_REQUEST, DISPUTE, TRANSFER)
+SUBJECT_TYPES: tuple[str, ...] = (CASE, ADVICE_REQUEST, DISPUTE, TRANSFER, CONSULTATION)
 # A check for tables that also carry case_id: a row about the case itself names that case, never another.
 OWN_CASE = "subject_type <> 'case' OR subject_id = case_id"
 
@@ -52,6 +55,10 @@ class Subject:
     def transfer(cls, transfer_id: int) -> Subject:
         return cls(TRANSFER, transfer_id)
 
+    @classmethod
+    def consultation(cls, entry_id: int) -> Subject:
+        return cls(CONSULTATION, entry_id)
+
 
 class HasSubject:
     """The two subject columns and the ways to read them, shared by every table that has a subject."""
@@ -71,6 +78,11 @@ class HasSubject:
     def advice_request_id(self) -> int | None:
         """The advice request this row is about, if it is about one (the public JSON still shows it)."""
         return self.subject_id if self.subject_type == ADVICE_REQUEST else None
+
+    @property
+    def consultation_id(self) -> int | None:
+        """The consultation this row is about (the history entry that recorded it), if it is about one."""
+        return self.subject_id if self.subject_type == CONSULTATION else None
 
     @classmethod
     def about(cls, subject_type: str, subject_id: Any) -> ColumnElement[bool]:

@@ -16,6 +16,7 @@ from tests.api.conftest import Api
 from tests.api.test_errors import refused
 
 DECISION = "<the decision disputed>"  # replaced by the refusal's entry id once the case exists
+CONSULTATION = "<the consultation answered>"  # replaced by the consultation's entry id once the case exists
 
 
 def _ok(answer) -> dict:
@@ -33,6 +34,32 @@ def _maintained(api: Api, db) -> int:
                       ("issue_draft", "2024-12-09"), ("issue_final", "2025-01-06")):
         _ok(api.event(cid, event, on))
     return cid
+
+
+def _drafting(api: Api, db) -> int:
+    cid = api.new_case("2024-09-02")["id"]
+    for event, on in (("agree_to_assess", "2024-10-07"), ("decide_to_issue", "2024-11-25")):
+        _ok(api.event(cid, event, on))
+    return cid
+
+
+def _consulted(api: Api, db) -> int:
+    """Oak Primary School consulted on 2 December 2024: its answer is due 17 December."""
+    cid = _drafting(api, db)
+    _ok(api.event(cid, "consult_school", "2024-12-02", organisation="Oak Primary School"))
+    return cid
+
+
+def _answered(api: Api, db) -> int:
+    cid = _consulted(api, db)
+    _ok(api.event(cid, "record_school_response", "2024-12-10", consultation=_consultation(db, cid)))
+    return cid
+
+
+def _consultation(db, cid: int) -> int:
+    with db.reading() as session:
+        return session.scalars(select(AuditEntry.id).where(AuditEntry.case_id == cid,
+                                                           AuditEntry.event == "consult_school")).one()
 
 
 def _reviewing(api: Api, db) -> int:
@@ -140,6 +167,19 @@ REFUSALS: list[tuple[str, Setup, str, dict, int, str | None]] = [
     ("decide_to_reassess", _maintained, "2025-03-01", {}, 422, "not_outstanding"),
     ("refuse_to_reassess", _amending, "2025-03-04", {"reason": "Assessed recently"}, 409, None),
     ("refuse_to_reassess", _maintained, "2025-03-01", {"reason": "Assessed recently"}, 422, "not_outstanding"),
+    # a school or college consulted on being named (G4.4), and its answer
+    ("consult_school", _requested, "2024-09-10", {"organisation": "Oak Primary School"}, 409, None),
+    ("consult_school", _maintained, "2025-02-03", {"organisation": "Oak Primary School"}, 409, None),
+    ("consult_school", _drafting, "2024-12-02", {"organisation": "Oak Primry School"}, 422, "unknown_organisation"),
+    ("consult_school", _drafting, "2024-12-02", {"organisation": 999_999}, 422, "unknown_organisation"),
+    ("consult_school", _drafting, "2024-12-02", {"organisation": "Northbridge NHS Trust"}, 422, "not_a_school"),
+    ("consult_school", _drafting, "2024-11-20", {"organisation": "Oak Primary School"}, 422, "date_before_trigger"),
+    ("consult_school", _drafting, "2099-01-04", {"organisation": "Oak Primary School"}, 422, "date_in_future"),
+    ("record_school_response", _requested, "2024-09-10", {"consultation": 1}, 409, None),
+    ("record_school_response", _consulted, "2024-12-10", {"consultation": 999_999}, 422, "unknown_consultation"),
+    ("record_school_response", _consulted, "2024-11-29", {"consultation": CONSULTATION}, 422,
+     "date_before_trigger"),
+    ("record_school_response", _answered, "2024-12-11", {"consultation": CONSULTATION}, 422, "already_answered"),
     # disagreement resolution
     ("record_mediation_contact", _appealed, "2025-02-03", {"decision": DECISION, "wants_mediation": True}, 409, None),
     ("record_mediation_contact", _letter, "2025-01-09", {"decision": DECISION, "wants_mediation": True}, 422, None),
@@ -179,6 +219,8 @@ def test_each_new_event_refused_changes_nothing(api, db, event, setup, on, field
     cid = setup(api, db)
     if DECISION in fields.values():
         fields = {name: _decision(db, cid) if value == DECISION else value for name, value in fields.items()}
+    if CONSULTATION in fields.values():
+        fields = {name: _consultation(db, cid) if value == CONSULTATION else value for name, value in fields.items()}
     error = refused(api, cid, lambda: api.event(cid, event, on, **fields), status, code)
     assert "Traceback" not in error["message"]
 
@@ -191,7 +233,32 @@ def test_every_new_event_has_its_409_and_its_422():
            "record_review_report", "decide_review_outcome", "propose_amendments", "issue_amended_plan",
            "decide_not_to_amend", "set_phase_transfer", "cease_plan", "confirm_ceased", "continue_plan",
            "request_reassessment", "decide_to_reassess", "refuse_to_reassess",
+           "consult_school", "record_school_response",
            *(set(DISPUTE_EVENTS) - {OPEN_DISPUTE.name}), *(set(TRANSFER_EVENTS) - {"transfer_in"})}
     tried = {(event, status) for event, _, _, _, status, _ in REFUSALS}
     assert sorted(e for e in new if (e, 409) not in tried) == [], "events without a 409"
     assert sorted(e for e in new if (e, 422) not in tried) == [], "events without a 422"
+
+
+def test_a_consultation_of_another_case_is_not_one_of_this_cases(api, db):
+    """Another case's consultation is refused as unknown (422), and neither case changes."""
+    other = _consulted(api, db)
+    cid = _consulted(api, db)
+    error = refused(api, cid, lambda: api.event(cid, "record_school_response", "2024-12-10",
+                                                consultation=_consultation(db, other)), 422, "unknown_consultation")
+    assert error["field"] == "consultation"
+
+
+def test_a_consultation_answered_through_the_api(api, db):
+    """Consulted Monday 2 December 2024: due 17 December (the day after is day 1). The deadline names the
+    consultation by the entry that recorded it, and the answer that names it meets it."""
+    cid = _consulted(api, db)
+    case = api.get(f"/cases/{cid}").get_json()
+    [deadline] = [d for d in case["deadlines"] if d["kind"] == "school_consultation"]
+    assert (deadline["rule"], deadline["due_on"], deadline["status"]) == ("G4.4", "2024-12-17", "overdue")
+    assert deadline["consultation_id"] == _consultation(db, cid)
+    assert "record_school_response" in case["allowed_events"]
+    case = _ok(api.event(cid, "record_school_response", "2024-12-18", consultation=deadline["consultation_id"]))
+    [deadline] = [d for d in case["deadlines"] if d["kind"] == "school_consultation"]
+    assert (deadline["met_on"], deadline["status"]) == ("2024-12-18", "met_late")
+    assert "record_school_response" not in case["allowed_events"]  # nothing left to answer

@@ -64,6 +64,9 @@ def _annotation(declared: EventField) -> Any:
         return Literal[tuple(declared.choices)]  # type: ignore[valid-type]
     if declared.type in ("whole_number", "advice_request", "exception", "year"):
         return WholeNumber
+    if declared.type == "consultation":
+        return Annotated[WholeNumber, Field(description="the consultation answered: the id of the history entry "
+                                                        "that recorded it (a deadline's consultation_id)")]
     if declared.type == "limits":
         one = StrictStr | StrictInt  # a true or a null is no time limit
         return Annotated[one | list[one], Field(description="a deadline kind or an advice request id, or a list "

@@ -23,7 +23,7 @@ from casework.core import clock
 from casework.core.errors import CaseworkError, Conflict, EventNotAllowed
 from casework.deadlines import status as deadline_status
 from casework.law import rules
-from casework.law.events import EVENTS
+from casework.law.events import CONSULTED_KINDS, EVENTS
 from casework.models import Case, Deadline, Document, Letter, Person, User
 from casework.people import profile
 from web import database, files, limits
@@ -169,6 +169,29 @@ def _name_the_advice(history: list[dict[str, Any]], advice_requests: list[dict[s
             entry["about"] = named[advice_id]
 
 
+def consulted(history: list[dict[str, Any]]) -> dict[int, str]:
+    """Each consultation named by the entry that recorded it, as the entry now reads ("Oak Primary School,
+    consulted on 3 March 2025"): a consultation has no row of its own to carry the school's name."""
+    named: dict[int, str] = {}
+    for entry in history:
+        if entry["event"] == "consult_school":
+            reads = entry.get("now_reads") or entry
+            named[entry["id"]] = f"{reads['fields'].get('organisation')}, consulted on {p.long_date(reads['on'])}"
+    return named
+
+
+def _name_the_consultations(history: list[dict[str, Any]], deadlines: list[dict[str, Any]]) -> None:
+    """A consultation's deadline, and the answer that met it, say which school it was."""
+    named = consulted(history)
+    for d in deadlines:
+        if d["consultation_id"] in named:
+            d["about"] = named[d["consultation_id"]]
+    for entry in history:
+        consultation = (entry.get("fields") or {}).get("consultation")
+        if consultation in named:
+            entry["about"] = named[consultation]
+
+
 @bp.get("/<id:case_id>")
 def case(case_id: int):
     return _case_page(case_id, DocumentForm())
@@ -194,6 +217,7 @@ def _case_page(case_id: int, form: DocumentForm, form_errors: list[str] | None =
         has_disputes = bool(disputes.disputes_of(session, case_id))
         transfer_steps = transfer_steps_now(session, found) if current_user.role in authz.CASE_WRITE_ROLES else []
     _name_the_advice(history, data["advice_requests"])
+    _name_the_consultations(history, data["deadlines"])
     shown = request.args.get("show")
     shown = shown if shown in timeline.KINDS else None
     contacts = {c["id"]: c["name"] for c in family["contacts"]}
@@ -252,8 +276,16 @@ def add_document(case_id: int):
     return _case_page(case_id, form), 422
 
 
-def _prepare(form: Any, event: str, case: dict[str, Any]) -> None:
-    """Fill the choices that depend on the case: its outstanding advice requests and its deadlines."""
+def _prepare(form: Any, event: str, case: dict[str, Any], named: dict[int, str] | None = None) -> None:
+    """Fill the choices that depend on the case: its outstanding advice requests, its consultations still waiting
+    for an answer (``named`` by ``consulted``) and its deadlines."""
+    if event == "record_school_response":
+        form.consultation.choices = [choice("", "Choose the consultation")] + [
+            choice(str(d["consultation_id"]), f"{(named or {}).get(d['consultation_id'], 'A school consulted')} "
+                                              f"(answer due {p.long_date(d['due_on'])})")
+            for d in case["deadlines"]
+            if d["consultation_id"] is not None and d["status"] in ("pending", "due_soon", "overdue")
+        ]
     if event in ("record_advice", "void_advice_request"):
         form.advice_request_id.choices = [choice("", "Choose the advice request")] + [
             choice(str(a["id"]), f"{p.ADVICE_TYPE_LABELS[a['advice_type']]} advice from {a['organisation']}, "
@@ -262,7 +294,8 @@ def _prepare(form: Any, event: str, case: dict[str, Any]) -> None:
         ]
     for declared in EVENTS[event].fields:
         if declared.type == "organisation":
-            form[declared.name].choices = [choice("", "Choose the organisation")] + organisation_choices()
+            kinds = CONSULTED_KINDS if event == "consult_school" else None  # only a school is consulted on naming
+            form[declared.name].choices = [choice("", "Choose the organisation")] + organisation_choices(kinds)
         if declared.type == "caseworker":
             form[declared.name].choices = [choice("", "Choose the caseworker")] + caseworker_choices()
     if event == "withdraw_exception":
@@ -299,15 +332,16 @@ def event(case_id: int, event: str):
     db = database()
     with db.reading() as session:
         data = casefile.case_dict(_load_case(session, case_id), clock.today(), db.policy)
+        named = consulted(replay.history_view(session, case_id)) if event == "record_school_response" else None
     form = EVENT_FORMS[event]()
-    _prepare(form, event, data)
+    _prepare(form, event, data, named)
     if request.method == "GET":
         if event not in data["allowed_events"]:
             flash(f"{EVENT_TITLES[event]} is not possible while the case is "
                   f"{p.STATE_LABELS[data['state']].lower()}.", "info")
             return redirect(url_for("cases.case", case_id=case_id))
         form.version.data = str(data["version"])
-        for name in ("advice_request_id", "exception_id"):  # chosen already on the case page's link
+        for name in ("advice_request_id", "exception_id", "consultation"):  # chosen already on the case page's link
             if name in form._fields and request.args.get(name, "").isdigit():
                 form[name].data = request.args[name]
         return _event_page(form, event, data)

@@ -21,10 +21,11 @@ from web.pages.forms import OrganisationForm, attach_error, choice, error_list
 bp = section("directory", authz.ADMIN_ROLES, "keep the directory of organisations", "/admin/organisations")
 
 
-def organisation_choices() -> list:
-    """The directory as the options of a list, in name order (the Request advice page's organisation)."""
+def organisation_choices(kinds: tuple[str, ...] | None = None) -> list:
+    """The directory as the options of a list, in name order (the Request advice page's organisation), of those
+    kinds only when given (a school consulted)."""
     with database().reading() as session:
-        return [choice(str(o.id), o.name) for o in organisations.directory(session)]
+        return [choice(str(o.id), o.name) for o in organisations.directory(session, kinds)]
 
 
 @bp.get("", endpoint="organisations")

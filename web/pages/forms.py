@@ -327,7 +327,7 @@ def step_form(spec: EventSpec, fields: tuple[EventField, ...], **extra: Field) -
 EVENT_FORMS: dict[str, type[EventForm]] = {name: event_form(spec) for name, spec in EVENTS.items()}
 # Titles of the event forms, as a caseworker would name the step.
 EVENT_TITLES: dict[str, str] = {name: spec.title for name, spec in EVENTS.items()}
-_NUMBERS = ("whole_number", "advice_request", "exception", "year")
+_NUMBERS = ("whole_number", "advice_request", "exception", "year", "consultation")
 # What a person typed into the organisation box when scripts turned the list into an autocomplete and
 # nothing in the list was chosen: sent on, so the refusal can say which name was meant.
 TYPED_SUFFIX = "_typed"

@@ -65,6 +65,9 @@ def case_schemas() -> dict[str, Any]:
             "dispute_id": {"type": ["integer", "null"], "description": "the dispute a mediation, appeal or "
                            "tribunal-order deadline is about"},
             "transfer_id": {"type": ["integer", "null"], "description": "the move between authorities it is about"},
+            "consultation_id": {"type": ["integer", "null"], "description": "the consultation of a school or "
+                                "college it times: the history entry that recorded it, which record_school_response "
+                                "names as its consultation"},
             "step": {"type": ["string", "null"], "description": "the step of a tribunal order it times"},
         },
         "required": [
