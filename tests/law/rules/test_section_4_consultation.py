@@ -201,7 +201,8 @@ def test_an_overdue_answer_is_alerted_as_a_service_level_and_never_counted_a_bre
                          "Demo Borough Council")
     assert ("School's answer to the consultation (15 days: a service level) was due on 16 October 2024: 4 days "
             "late") in digest
-    assert "Rule G4.4: Children and Families Act 2014 s.39; SEND Code of Practice 9.80 (guidance)" in digest
+    assert ("Rule G4.4 (a service level, not a statutory time limit): Children and Families Act 2014 s.39; SEND "
+            "Code of Practice 9.80 (guidance)") in digest
     ops.issue_draft(db, case.id, actor=None, on=D(2024, 10, 7))
     ops.issue_final(db, case.id, actor=None, on=D(2024, 10, 28))
     with db.reading() as session:
