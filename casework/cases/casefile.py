@@ -48,7 +48,7 @@ def advice_dict(a: AdviceRequest, as_of: dt.date, policy: Policy) -> dict[str, A
         "organisation": a.organisation.name, "requested_on": _iso(a.requested_on),
         "received_on": _iso(a.received_on), "returned_on": _iso(_by(a.returned_on, as_of)),
         "voided_on": _iso(_by(a.voided_on, as_of)), "void_reason": a.void_reason if _by(a.voided_on, as_of) else None,
-        "outstanding": status in ("pending", "due_soon", "overdue"),
+        "outstanding": status in deadline_status.OPEN,
         "due_on": _iso(deadline.due_on) if deadline else None,
         "status": status,
     }

@@ -48,7 +48,7 @@ from workflows import ehcp
 T = TypeVar("T")
 
 # The statuses a next deadline can have while it is open (met and cancelled ones are never a case's next).
-OPEN_STATUSES = ("pending", "due_soon", "overdue")
+OPEN_STATUSES = deadline_status.OPEN
 
 
 @dataclass(frozen=True)

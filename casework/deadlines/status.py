@@ -17,6 +17,7 @@ from casework.models import AdviceRequest, Deadline, ExceptionLimit, ExceptionRe
 from casework.models.subject import ADVICE_REQUEST, CASE
 
 LATE = ("overdue", "met_late")
+OPEN = ("pending", "due_soon", "overdue")  # the statuses of a deadline not yet met or cancelled
 
 
 def status(deadline: Deadline, as_of: dt.date, policy: Policy) -> str:

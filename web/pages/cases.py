@@ -284,7 +284,7 @@ def _prepare(form: Any, event: str, case: dict[str, Any], named: dict[int, str] 
             choice(str(d["consultation_id"]), f"{(named or {}).get(d['consultation_id'], 'A school consulted')} "
                                               f"(answer due {p.long_date(d['due_on'])})")
             for d in case["deadlines"]
-            if d["consultation_id"] is not None and d["status"] in ("pending", "due_soon", "overdue")
+            if d["consultation_id"] is not None and d["status"] in deadline_status.OPEN
         ]
     if event in ("record_advice", "void_advice_request"):
         form.advice_request_id.choices = [choice("", "Choose the advice request")] + [
