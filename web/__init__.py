@@ -17,11 +17,13 @@ from casework.core.policy import Policy
 from casework.core.settings import load_settings
 from casework.models import User
 from web import limits
+from web.templating import PageEnvironment
 
 
 def create_app(settings: dict[str, Any] | None = None, db: Database | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__, instance_relative_config=False)
+    app.jinja_environment = PageEnvironment  # before anything reads app.jinja_env, which is made once
     web_settings = settings.get("web", {})
     passwords.use_hashing_profile(web_settings.get("password_hashing", "rfc_9106_low_memory"))
     app.config.update(
