@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from casework.cases import operations
 from casework.core.policy import Policy
 from casework.deadlines import status as deadline_status
 from casework.models import AdviceRequest, AuditEntry, Case, Deadline, ExceptionRecord
-from casework.models.subject import DISPUTE, TRANSFER
+from casework.models.subject import ADVICE_REQUEST, DISPUTE, TRANSFER
 from workflows import ehcp
 
 
@@ -40,8 +41,30 @@ def deadline_dict(d: Deadline, as_of: dt.date, policy: Policy, case: Case) -> di
     }
 
 
-def advice_dict(a: AdviceRequest, as_of: dt.date, policy: Policy) -> dict[str, Any]:
-    deadline = next((d for d in a.case.deadlines if d.advice_request_id == a.id), None)
+def advice_deadlines(session: Session, advice_request_ids: list[int]) -> dict[int, Deadline]:
+    """The standing deadline of each of these advice requests, by request: one indexed read for a list page."""
+    if not advice_request_ids:
+        return {}
+    found = session.scalars(select(Deadline).where(Deadline.subject_type == ADVICE_REQUEST,
+                                                   Deadline.subject_id.in_(advice_request_ids),
+                                                   Deadline.superseded_at.is_(None)))
+    return {d.advice_request_id: d for d in found}
+
+
+# Loading a case loads its person, officer, deadlines, advice and exceptions with it (the case file's
+# default); a list that shows only the case row says so with these options.
+CASE_ROW_ONLY = (lazyload(Case.person), lazyload(Case.assigned_caseworker), lazyload(Case.deadlines),
+                 lazyload(Case.advice_requests), lazyload(Case.exceptions))
+
+
+def advice_dict(a: AdviceRequest, as_of: dt.date, policy: Policy,
+                deadlines: Mapping[int, Deadline] | None = None) -> dict[str, Any]:
+    """One advice request with its deadline's status. ``deadlines`` (by advice request id) is for a list, which
+    reads only its requests' own deadlines rather than every deadline of every case on the page."""
+    if deadlines is not None:
+        deadline = deadlines.get(a.id)
+    else:
+        deadline = next((d for d in a.case.deadlines if d.advice_request_id == a.id), None)
     status = deadline_status.status(deadline, as_of, policy) if deadline else None
     return {
         "id": a.id, "case_id": a.case_id, "case_reference": a.case.reference, "advice_type": a.advice_type,

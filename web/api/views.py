@@ -17,7 +17,7 @@ from casework.audit import kept
 from casework.cases import casefile, caseload, replay
 from casework.core import clock
 from casework.core.errors import CaseworkError, MalformedInput, Unauthenticated
-from casework.models import AdviceRequest, Case
+from casework.models import AdviceRequest
 from web import database, unavailable
 from web.api import bodies, parsing
 from web.security import access_hook
@@ -195,10 +195,13 @@ def list_advice_requests():
         total = kept.Figures(session, clock.today(), pool="advice counts").get(
             "advice requests (API)", g.user.role == "adviser", scope, status,
             compute=lambda: session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
+        # Each request with its case's reference and its own deadline, not the case's whole file.
         found = [] if (page - 1) * per_page >= total else session.scalars(
-            query.options(selectinload(AdviceRequest.case).selectinload(Case.deadlines))
-            .order_by(AdviceRequest.received_on, AdviceRequest.id).limit(per_page).offset((page - 1) * per_page))
-        items = [casefile.advice_dict(a, clock.today(), db.policy) for a in found]
+            query.options(selectinload(AdviceRequest.case).options(*casefile.CASE_ROW_ONLY))
+            .order_by(AdviceRequest.received_on, AdviceRequest.id).limit(per_page)
+            .offset((page - 1) * per_page)).all()
+        deadlines = casefile.advice_deadlines(session, [a.id for a in found])
+        items = [casefile.advice_dict(a, clock.today(), db.policy, deadlines) for a in found]
     return jsonify({"items": items, "total": total, "page": page, "per_page": per_page})
 
 
