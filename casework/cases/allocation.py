@@ -31,6 +31,12 @@ def allocatable(session: Session) -> list[User]:
                                 .order_by(User.username)))
 
 
+def allocatable_usernames(session: Session) -> list[str]:
+    """The same officers' usernames alone, for the "Allocate to" list under every caseload page."""
+    return list(session.scalars(select(User.username).where(User.role.in_(ALLOCATABLE_ROLES),
+                                                            User.active.is_(True)).order_by(User.username)))
+
+
 def _officer(session: Session, username: str) -> User | None:
     return session.scalars(select(User).where(User.username == username)).first()
 

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from casework import access as authz
 from casework import operations
-from casework.cases import caseload
+from casework.cases import allocation, caseload
 from casework.core import clock
 from casework.core.errors import CaseworkError
 from web import database, limits
@@ -30,7 +30,7 @@ RETURNS = {"intake": "allocation.intake", "caseload": "cases.caseload"}
 def caseworker_choices() -> list:
     """The officers who can hold cases, as the options of a list."""
     with database().reading() as session:
-        return [choice(u.username, u.username) for u in operations.allocatable(session)]
+        return [choice(name, name) for name in allocation.allocatable_usernames(session)]
 
 
 def _intake_rows(session, page: int) -> tuple[list[dict[str, Any]], int, int, int]:
