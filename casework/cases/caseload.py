@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -204,11 +204,10 @@ def ordered(order: str, dialect: str, filters: CaseloadFilters) -> tuple[Any, ..
     return ORDERS[order](dialect)
 
 
-def caseload_page(session: Session, user: User, filters: CaseloadFilters, *, page: int, per_page: int,
-                  today: dt.date, policy: Policy, order: str = "soonest", clamp: bool = True) -> Page[Case]:
-    """One page of the caseload: a count, one indexed read of the page's cases and one of their children,
-    however long the caseload. A page past the end shows the last one (``clamp``, for a person paging) or
-    nothing (for a client that pages until it runs out)."""
+def _paged(session: Session, user: User, filters: CaseloadFilters, page: int, per_page: int, today: dt.date,
+           policy: Policy, clamp: bool, read: Callable[[Select[Any], int], Sequence[T]]) -> Page[T]:
+    """The count (kept), the page number it allows, and ``read`` of that page's rows from the filtered query
+    and the offset."""
     query = caseload_query(user, filters, today, policy)
 
     def count() -> int:
@@ -223,12 +222,41 @@ def caseload_page(session: Session, user: User, filters: CaseloadFilters, *, pag
         page = min(page, max(1, math.ceil(total / per_page)))
     if not total or (page - 1) * per_page >= total:
         return Page(items=[], total=total, page=page, per_page=per_page)
-    rows = session.scalars(
-        query.order_by(*ordered(order, session.get_bind().dialect.name, filters))
-        .options(selectinload(Case.person), lazyload(Case.deadlines), lazyload(Case.advice_requests),
-                 lazyload(Case.exceptions))
-        .limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(items=rows, total=total, page=page, per_page=per_page)
+    return Page(items=read(query, (page - 1) * per_page), total=total, page=page, per_page=per_page)
+
+
+def caseload_page(session: Session, user: User, filters: CaseloadFilters, *, page: int, per_page: int,
+                  today: dt.date, policy: Policy, order: str = "soonest", clamp: bool = True) -> Page[Case]:
+    """One page of the caseload as cases (for the API, which shows each case whole): a count, one indexed read
+    of the page's cases and one of their children, however long the caseload. A page past the end shows the
+    last one (``clamp``, for a person paging) or nothing (for a client that pages until it runs out)."""
+    def read(query: Select[Any], offset: int) -> Sequence[Case]:
+        return session.scalars(
+            query.order_by(*ordered(order, session.get_bind().dialect.name, filters))
+            .options(selectinload(Case.person), lazyload(Case.deadlines), lazyload(Case.advice_requests),
+                     lazyload(Case.exceptions))
+            .limit(per_page).offset(offset)).all()
+    return _paged(session, user, filters, page, per_page, today, policy, clamp, read)
+
+
+# What a row of the caseload page shows: the case, its child, its next deadline and its officer.
+LIST_COLUMNS = (Case.id, Case.reference, Case.state, Case.next_due_on, Case.next_due_kind, Case.received_on,
+                Person.given_name, Person.family_name, Person.date_of_birth, User.username.label("caseworker"))
+
+
+def caseload_rows(session: Session, user: User, filters: CaseloadFilters, *, page: int, per_page: int,
+                  today: dt.date, policy: Policy) -> Page[Any]:
+    """One page of the caseload as plain rows (``LIST_COLUMNS``), soonest deadline first: one statement for the
+    rows, joined to the child and the officer, and no objects built for them. A list page shows these and
+    nothing more, and building 25 cases with their children cost more than reading them."""
+    def read(query: Select[Any], offset: int) -> Sequence[Any]:
+        rows = (select(*LIST_COLUMNS).join_from(Case, Person, Person.id == Case.person_id)
+                .outerjoin(User, User.id == Case.assigned_caseworker_id))
+        if query.whereclause is not None:
+            rows = rows.where(query.whereclause)
+        ordering = ordered("soonest", session.get_bind().dialect.name, filters)
+        return session.execute(rows.order_by(*ordering).limit(per_page).offset(offset)).all()
+    return _paged(session, user, filters, page, per_page, today, policy, True, read)
 
 
 # --------------------------------------------------------------------------------------------------- views

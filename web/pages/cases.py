@@ -106,10 +106,10 @@ def caseload(errors: list[dict[str, str]] | None = None, chosen: tuple[list[str]
     db = database()
     today = clock.today()
     with db.reading() as session:
-        found = caseload_lists.caseload_page(session, current_user, _filters(filters, view, officer, today),
+        found = caseload_lists.caseload_rows(session, current_user, _filters(filters, view, officer, today),
                                              page=page_number, per_page=PER_PAGE, today=today, policy=db.policy)
-        items = [{"case": case, "next_due": case.next_due_on, "next_kind": case.next_due_kind,
-                  "next_status": caseload_lists.next_status(case, today, db.policy)} for case in found.items]
+        items = [{"case": row, "next_due": row.next_due_on, "next_kind": row.next_due_kind,
+                  "next_status": caseload_lists.next_status(row, today, db.policy)} for row in found.items]
     errors = list(errors or []) + ([{"text": page_error}] if page_error else [])
     html = render_template("cases/caseload.html", title="Cases", filters=filters, items=items, total=found.total,
                            page=found.page, pages=found.pages, view=view, views=caseload_lists.VIEW_LABELS,

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from casework.core import clock
 from casework.law import codes, rules
@@ -116,6 +117,14 @@ def status_tag(status: str | None, *, excused: bool = False) -> dict[str, Any]:
     return {"text": STATUS_LABELS.get(status or "", "No deadline"), "classes": STATUS_TAGS.get(status or "", "")}
 
 
+def govuk_tag(params: dict[str, Any]) -> Markup:
+    """GOV.UK's tag markup for a text and its colour classes, as ``govukTag`` writes it. A list shows two tags a
+    row; the macro imports its helpers on every call, which made tags a large share of a list page's time."""
+    classes = params.get("classes")
+    return Markup(f'<strong class="govuk-tag{" " + escape(classes) if classes else ""}">'
+                  f'{escape(params.get("text", ""))}</strong>')
+
+
 def state_tag(state: str) -> dict[str, Any]:
     return {"text": STATE_LABELS.get(state, state), "classes": STATE_TAGS.get(state, "govuk-tag--grey")}
 
@@ -194,6 +203,7 @@ def register_template_helpers(app: Flask) -> None:
         "exception_label": lambda r: EXCEPTION_LABELS.get(r, r),
         "contact_channel_label": lambda c: codes.CONTACT_CHANNELS.get(c, c) if c else None,
         "communication_channel_label": lambda c: codes.COMMUNICATION_CHANNEL_LABELS.get(c, c),
+        "govuk_tag": govuk_tag,
         "correctable": lambda event: event != "person_added" and event not in BESIDE_THE_CASE,
     }.items():
         app.add_template_filter(helper, name)
