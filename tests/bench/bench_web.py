@@ -1,11 +1,13 @@
 """Web benchmark: every list page and the case page at a large authority's scale, through the service as it ships.
 
     python tests/bench/bench_web.py --engine sqlite|postgresql [--cases 100000] [--requests 30] [--clients 16]
+                                    [--web-processes 1]
 
 A temporary database (a SQLite file in a temporary directory, or a uniquely named PostgreSQL database that is
 dropped afterwards) is migrated and loaded with ``--cases`` demo cases by the bulk loader (``ehcp demo --cases
 N``), and the deadline scan is run once so the alerts list has alerts. ``ehcp serve`` is then started as a
-subprocess, as an operator starts it, and clients (threads, each with its own keep-alive connection and its
+subprocess, as an operator starts it (``--web-processes`` of them on the one database, as the production layout
+runs several; each client keeps to one, in turn), and clients (threads, each with its own keep-alive connection and its
 own session, signed in through the sign-in form as the demo caseworker, manager or adviser; the API with a
 bearer token) request each page: ``--requests`` times one after another with one client, then a third as many
 from each of ``--clients`` clients at once.
@@ -81,35 +83,46 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(url: str, log: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
-    """``ehcp serve`` in a subprocess on a free port, until the block ends.
+def serving(url: str, log: Path, processes: int = 1) -> Iterator[list[tuple[int, subprocess.Popen[bytes]]]]:
+    """``processes`` runs of ``ehcp serve`` in subprocesses, each on a free port, until the block ends: the
+    production layout's several web processes on one database (a load balancer's part is the clients', each
+    keeping to one process, as a balancer keeps a connection to one).
 
-    The server's stderr goes to ``log``, a file, never to a pipe: nothing reads a pipe while the clients run,
+    The servers' stderr goes to ``log``, a file, never to a pipe: nothing reads a pipe while the clients run,
     and once its 64 KiB fill (waitress warns "Task queue depth" on every request that waits for a thread, a
     few thousand lines over a 16-client run) the server's next write blocks with the task queue's lock held,
     and it stops answering anyone: the stall the first runs met after the alerts list.
     """
-    port = _free_port()
     env = {**os.environ, "EHCP_DATABASE_URL": url, "EHCP_WEB_SECRET_KEY": "bench-" + os.urandom(8).hex(),
            "EHCP_LOG_LEVEL": "WARNING"}
-    with log.open("wb") as written:
-        process = subprocess.Popen([str(EHCP), "serve", "--port", str(port)], cwd=REPO, env=env,
-                                   stdout=subprocess.DEVNULL, stderr=written)
+    started: list[tuple[int, subprocess.Popen[bytes]]] = []
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(OSError):
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                connection.request("GET", "/sign-in")
-                if connection.getresponse().status == 200:
-                    break
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"ehcp serve did not start: {log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.2)  # waiting for a real process to listen, not pacing a test
-        yield port, process
+        with log.open("wb") as written:
+            for _ in range(processes):
+                port = _free_port()
+                started.append((port, subprocess.Popen([str(EHCP), "serve", "--port", str(port)], cwd=REPO,
+                                                       env=env, stdout=subprocess.DEVNULL, stderr=written)))
+        for port, process in started:
+            _wait_until_answering(port, process, log)
+        yield started
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        for _, process in started:
+            process.terminate()
+        for _, process in started:
+            process.wait(timeout=30)
+
+
+def _wait_until_answering(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        with contextlib.suppress(OSError):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/sign-in")
+            if connection.getresponse().status == 200:
+                return
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"ehcp serve did not start: {log.read_text(errors='replace')[-2000:]}")
+        time.sleep(0.2)  # waiting for a real process to listen, not pacing a test
 
 
 def memory_kib(pid: int, name: str) -> int:
@@ -341,7 +354,7 @@ def _row(spec: PageSpec, clients: int, case_p50: float) -> str:
 
 
 
-def run(engine_name: str, cases: int, requests: int, clients: int, seed: int,
+def run(engine_name: str, cases: int, requests: int, clients: int, seed: int, processes: int = 1,
         out: Callable[[str], None] = print) -> int:
     today = clock.today()
     server_log = Path(tempfile.gettempdir()) / f"ehcp-bench-web-{os.getpid()}.log"  # kept: read it after a failure
@@ -368,16 +381,18 @@ def run(engine_name: str, cases: int, requests: int, clients: int, seed: int,
                         User.username == "adviser"))), advice_tray.TrayFilters(), today).subquery()))
                 alerts = session.scalar(select(func.count()).select_from(Alert))
             passwords = {u.username: u.password for u in demo.DEMO_USERS}
-            with serving(url, server_log) as (port, server):
-                rss_started = memory_kib(server.pid, "VmRSS")
+            with serving(url, server_log, processes) as servers:
+                pids = [server.pid for _, server in servers]
+                rss_started = max(memory_kib(pid, "VmRSS") for pid in pids)
 
-                def client_for(who: str) -> Client:
+                def client_for(who: str, n: int) -> Client:
+                    port = servers[n % len(servers)][0]  # the clients share the processes out in turn
                     if who == "api":
                         return Client(port, bearer=token)
                     client = Client(port)
                     client.sign_in(who, passwords[who])
                     return client
-                pools = {who: [client_for(who) for _ in range(clients)]
+                pools = {who: [client_for(who, n) for n in range(clients)]
                          for who in ("caseworker", "manager", "adviser", "api")}
                 for n, spec in enumerate(specs):
                     rng = random.Random(seed + n)
@@ -390,10 +405,11 @@ def run(engine_name: str, cases: int, requests: int, clients: int, seed: int,
                     _run_clients(spec, pools[spec.who][:1], requests, seed + n)
                     _run_clients(spec, pools[spec.who], max(5, requests // 3), seed + n)
                     print(_row(spec, clients, statistics.median(specs[0].latencies[1]))
-                          + f"  (server peak so far {memory_kib(server.pid, 'VmHWM') / 1024:,.0f} MiB)",
+                          + f"  (server peak so far {max(memory_kib(pid, 'VmHWM') for pid in pids) / 1024:,.0f}"
+                          + " MiB)",
                           file=sys.stderr, flush=True)  # as it goes, so a long run shows where it is
-                peak = memory_kib(server.pid, "VmHWM")
-                rss_end = memory_kib(server.pid, "VmRSS")
+                peak = max(memory_kib(pid, "VmHWM") for pid in pids)
+                rss_end = max(memory_kib(pid, "VmRSS") for pid in pids)
         finally:
             db.dispose()
 
@@ -403,6 +419,8 @@ def run(engine_name: str, cases: int, requests: int, clients: int, seed: int,
         f"loaded in {loaded['seconds']:.0f} s; scan {scan_seconds:.0f} s, {alerts:,} alerts "
         f"({scanned['overdue']:,} deadlines overdue); {owed_to_adviser:,} requests owed by the adviser's trust; "
         f"as of {today}")
+    out(f"{processes} web process{'es' if processes != 1 else ''} (ehcp serve); the single client's requests go to "
+        "the first; memory is the largest process's")
     out(f"{requests} requests per page from 1 client, then {max(5, requests // 3)} from each of {clients} at once; "
         "times in ms; bound = the cheapest SQL for the page's rows, p50, from this process")
     header = (f"  {'page':<36} {'bound':>6} | {'1: p50':>7} {'p95':>7} {'p99':>7} {'x bound':>7} {'x case':>6} | "
@@ -428,8 +446,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=30, help="requests per page from each client")
     parser.add_argument("--clients", type=int, default=16, help="clients at once in the second round")
     parser.add_argument("--seed", type=int, default=2014)
+    parser.add_argument("--web-processes", type=int, default=1,
+                        help="ehcp serve processes on the one database, as the production layout runs several")
     args = parser.parse_args(argv)
-    return run(args.engine, args.cases, args.requests, args.clients, args.seed)
+    return run(args.engine, args.cases, args.requests, args.clients, args.seed, args.web_processes)
 
 
 if __name__ == "__main__":
