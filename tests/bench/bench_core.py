@@ -239,7 +239,7 @@ def read_every_case(db: Database) -> tuple[int, int, float]:
     """Load every case as an ORM object with its deadlines and advice, the way pages and the API do."""
     cases = deadlines = 0
     started = time.perf_counter()
-    with db.reading() as session:
+    with db.reading(streaming=True) as session:
         for case in session.scalars(select(Case).order_by(Case.id).execution_options(yield_per=2_000)):
             cases += 1
             deadlines += len(case.deadlines)

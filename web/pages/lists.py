@@ -168,7 +168,7 @@ def export(name: str):
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow([column.header for column in spec.columns])
-        with db.reading() as session:
+        with db.reading(streaming=True) as session:
             for row in session.execute(query.execution_options(yield_per=CSV_BATCH)):
                 writer.writerow([column.csv(row) for column in spec.columns])
                 if buffer.tell() > 64 * 1024:
