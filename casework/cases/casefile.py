@@ -91,16 +91,30 @@ def exception_dict(e: ExceptionRecord, as_of: dt.date) -> dict[str, Any]:
 def child_dict(case: Case) -> dict[str, Any]:
     """The child as the person record has them now, with the need recorded on this request."""
     person = case.person
-    return {"given_name": person.given_name, "family_name": person.family_name,
-            "date_of_birth": _iso(person.date_of_birth), "primary_need": case.primary_need}
+    return _child(person.given_name, person.family_name, person.date_of_birth, case.primary_need)
+
+
+def _child(given_name: str, family_name: str, date_of_birth: dt.date, primary_need: str | None) -> dict[str, Any]:
+    return {"given_name": given_name, "family_name": family_name, "date_of_birth": _iso(date_of_birth),
+            "primary_need": primary_need}
 
 
 def case_summary(case: Case) -> dict[str, Any]:
+    return _summary(case, case.person.given_name, case.person.family_name, case.person.date_of_birth,
+                    case.assigned_caseworker.username if case.assigned_caseworker is not None else None)
+
+
+def row_summary(row: Any) -> dict[str, Any]:
+    """``case_summary`` from a list's row (``caseload.LIST_COLUMNS``) rather than a loaded case."""
+    return _summary(row, row.given_name, row.family_name, row.date_of_birth, row.caseworker)
+
+
+def _summary(case: Any, given_name: str, family_name: str, date_of_birth: dt.date,
+             assigned_to: str | None) -> dict[str, Any]:
     return {"id": case.id, "reference": case.reference, "state": case.state, "person_id": case.person_id,
-            "child": child_dict(case),
+            "child": _child(given_name, family_name, date_of_birth, case.primary_need),
             "received_on": _iso(case.received_on), "requested_by": case.requested_by,
-            "assigned_to": case.assigned_caseworker.username if case.assigned_caseworker is not None else None,
-            "version": case.version}
+            "assigned_to": assigned_to, "version": case.version}
 
 
 def case_dict(case: Case, as_of: dt.date, policy: Policy, *, state: str | None = None) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from sqlalchemy import (
     table,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from casework import access
@@ -225,38 +225,27 @@ def _paged(session: Session, user: User, filters: CaseloadFilters, page: int, pe
     return Page(items=read(query, (page - 1) * per_page), total=total, page=page, per_page=per_page)
 
 
-def caseload_page(session: Session, user: User, filters: CaseloadFilters, *, page: int, per_page: int,
-                  today: dt.date, policy: Policy, order: str = "soonest", clamp: bool = True) -> Page[Case]:
-    """One page of the caseload as cases (for the API, which shows each case whole): a count, one indexed read
-    of the page's cases and one of their children, however long the caseload. A page past the end shows the
-    last one (``clamp``, for a person paging) or nothing (for a client that pages until it runs out)."""
-    def read(query: Select[Any], offset: int) -> Sequence[Case]:
-        return session.scalars(
-            query.order_by(*ordered(order, session.get_bind().dialect.name, filters))
-            .options(selectinload(Case.person), lazyload(Case.deadlines), lazyload(Case.advice_requests),
-                     lazyload(Case.exceptions))
-            .limit(per_page).offset(offset)).all()
-    return _paged(session, user, filters, page, per_page, today, policy, clamp, read)
-
-
-# What a row of the caseload page shows: the case, its child, its next deadline and its officer.
-LIST_COLUMNS = (Case.id, Case.reference, Case.state, Case.next_due_on, Case.next_due_kind, Case.received_on,
+# What a row of a list of cases holds: the case, its child, its next deadline and its officer's username.
+LIST_COLUMNS = (Case.id, Case.reference, Case.state, Case.version, Case.person_id, Case.primary_need,
+                Case.received_on, Case.requested_by, Case.next_due_on, Case.next_due_kind,
                 Person.given_name, Person.family_name, Person.date_of_birth, User.username.label("caseworker"))
 
 
 def caseload_rows(session: Session, user: User, filters: CaseloadFilters, *, page: int, per_page: int,
-                  today: dt.date, policy: Policy) -> Page[Any]:
-    """One page of the caseload as plain rows (``LIST_COLUMNS``), soonest deadline first: one statement for the
-    rows, joined to the child and the officer, and no objects built for them. A list page shows these and
-    nothing more, and building 25 cases with their children cost more than reading them."""
+                  today: dt.date, policy: Policy, order: str = "soonest", clamp: bool = True) -> Page[Any]:
+    """One page of the caseload as plain rows (``LIST_COLUMNS``): a count (kept), and one statement for the
+    rows, joined to the child and the officer, however long the caseload. No objects are built for them: a
+    list shows these and nothing more, and building 25 cases with their children and officers cost more than
+    reading them. A page past the end shows the last one (``clamp``, for a person paging) or nothing (for a
+    client that pages until it runs out)."""
     def read(query: Select[Any], offset: int) -> Sequence[Any]:
         rows = (select(*LIST_COLUMNS).join_from(Case, Person, Person.id == Case.person_id)
                 .outerjoin(User, User.id == Case.assigned_caseworker_id))
         if query.whereclause is not None:
             rows = rows.where(query.whereclause)
-        ordering = ordered("soonest", session.get_bind().dialect.name, filters)
+        ordering = ordered(order, session.get_bind().dialect.name, filters)
         return session.execute(rows.order_by(*ordering).limit(per_page).offset(offset)).all()
-    return _paged(session, user, filters, page, per_page, today, policy, True, read)
+    return _paged(session, user, filters, page, per_page, today, policy, clamp, read)
 
 
 # --------------------------------------------------------------------------------------------------- views

@@ -136,9 +136,9 @@ def list_cases():
     page, per_page = parsing.page_params()
     db = database()
     with db.reading() as session:
-        found = caseload.caseload_page(session, g.user, filters, page=page, per_page=per_page,
+        found = caseload.caseload_rows(session, g.user, filters, page=page, per_page=per_page,
                                        today=clock.today(), policy=db.policy, order="newest", clamp=False)
-        items = [casefile.case_summary(c) for c in found.items]
+        items = [casefile.row_summary(row) for row in found.items]
     return jsonify({"items": items, "total": found.total, "page": found.page, "per_page": per_page})
 
 
