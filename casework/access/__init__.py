@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from casework.core.errors import Forbidden, NotFound
 from casework.models import AdviceRequest, Case, Document, Letter, Organisation, Person, User
@@ -43,9 +43,14 @@ def _visible_one(session: Session, query: Select[Any], model: Any, record_id: in
     return found
 
 
-def visible_case(session: Session, user: User, case_id: int) -> Case:
-    """The case, if this user may see it; one that is hidden from them reads exactly like one that is missing."""
-    return _visible_one(session, cases_query(user), Case, case_id, "case")
+def visible_case(session: Session, user: User, case_id: int, *, whole: bool = False) -> Case:
+    """The case, if this user may see it; one that is hidden from them reads exactly like one that is missing.
+    ``whole``: for the case page, which reads the case file whole, its child and officer come in the case's
+    own statement rather than a statement each after it."""
+    query = cases_query(user)
+    if whole:
+        query = query.options(joinedload(Case.person, innerjoin=True), joinedload(Case.assigned_caseworker))
+    return _visible_one(session, query, Case, case_id, "case")
 
 
 def advice_requests_query(user: User) -> Select[tuple[AdviceRequest]]:

@@ -8,6 +8,7 @@ meets and cancels nothing: the log is the record an officer, a complaint or the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -27,11 +28,14 @@ def _as_dict(entry: replay.Entry, row: AuditEntry) -> dict[str, Any]:
             "recorded_at": row.at.isoformat(), "recorded_by": row.actor, "corrected": bool(entry.corrected_by)}
 
 
-def communications(session: Session, case_id: int) -> list[dict[str, Any]]:
-    """Every contact logged on the case as it now reads (corrections applied), newest first."""
-    rows = {row.id: row for row in session.scalars(
-        select(AuditEntry).where(AuditEntry.case_id == case_id, AuditEntry.event == EVENT))}
-    logged = [e for e in replay.effective_history(session, case_id) if e.event == EVENT]
+def communications(session: Session, case_id: int,
+                   entries: Sequence[AuditEntry] | None = None) -> list[dict[str, Any]]:
+    """Every contact logged on the case as it now reads (corrections applied), newest first (``entries``, the
+    case's history if already read)."""
+    if entries is None:
+        entries = replay.case_entries(session, case_id)
+    rows = {row.id: row for row in entries if row.event == EVENT}
+    logged = [e for e in replay.effective_history(session, case_id, rows=entries) if e.event == EVENT]
     logged.sort(key=lambda e: (e.on, e.id), reverse=True)
     return [_as_dict(e, rows[e.id]) for e in logged]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,10 +91,19 @@ def _is_case_event(event: str) -> bool:
     return event in (REQUEST_RECEIVED.name, TRANSFER_IN) or event in EVENTS
 
 
-def effective_history(session: Session, case_id: int, pending: dict[str, Any] | None = None) -> list[Entry]:
+def case_entries(session: Session, case_id: int) -> Sequence[AuditEntry]:
+    """Every entry of the case's history, in the order recorded: read once by a page that shows it several
+    ways (the timeline, the contacts log) and handed to each."""
+    return session.scalars(select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.id)).all()
+
+
+def effective_history(session: Session, case_id: int, pending: dict[str, Any] | None = None,
+                      rows: Sequence[AuditEntry] | None = None) -> list[Entry]:
     """The case's event entries in the order recorded, each as corrected (``pending`` is a correction not yet
-    written, with the same shape as a correction entry's fields)."""
-    rows = session.scalars(select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.id)).all()
+    written, with the same shape as a correction entry's fields; ``rows``, the case's entries if already
+    read)."""
+    if rows is None:
+        rows = case_entries(session, case_id)
     entries: dict[int, Entry] = {}
     corrections: list[tuple[int | None, dict[str, Any]]] = []
     for row in rows:
@@ -401,11 +410,13 @@ def correct_entry(db: Database, case_id: int, *, actor: User | None, entry_id: i
         return session.get(Case, case_id)
 
 
-def history_view(session: Session, case_id: int) -> list[dict[str, Any]]:
+def history_view(session: Session, case_id: int, rows: Sequence[AuditEntry] | None = None) -> list[dict[str, Any]]:
     """The history in event-date order (then the order recorded), each entry with the time it was recorded,
-    and for a corrected entry the corrections and what it now says."""
-    rows = session.scalars(select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.id)).all()
-    effective = {e.id: e for e in effective_history(session, case_id)}
+    and for a corrected entry the corrections and what it now says (``rows``, the case's entries if already
+    read)."""
+    if rows is None:
+        rows = case_entries(session, case_id)
+    effective = {e.id: e for e in effective_history(session, case_id, rows=rows)}
     out = []
     for e in rows:
         item = {"id": e.id, "at": e.at.isoformat(), "actor": e.actor, "event": e.event,

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from casework import access as authz
 from casework import operations
@@ -27,10 +28,13 @@ bp = section("allocation", authz.CASE_ROLES, "allocate cases", "/allocation")
 RETURNS = {"intake": "allocation.intake", "caseload": "cases.caseload"}
 
 
-def caseworker_choices() -> list:
-    """The officers who can hold cases, as the options of a list."""
-    with database().reading() as session:
-        return [choice(name, name) for name in allocation.allocatable_usernames(session)]
+def caseworker_choices(session: Session | None = None) -> list:
+    """The officers who can hold cases, as the options of a list; read in the page's own session when it has
+    one open, rather than in one more."""
+    if session is None:
+        with database().reading() as own:
+            return caseworker_choices(own)
+    return [choice(name, name) for name in allocation.allocatable_usernames(session)]
 
 
 def _intake_rows(session, page: int) -> tuple[list[dict[str, Any]], int, int, int]:
@@ -48,10 +52,11 @@ def intake(errors: list[dict[str, str]] | None = None, chosen: tuple[list[str], 
     page, page_error = page_asked()
     with database().reading() as session:
         items, total, pages, page = _intake_rows(session, page)
+        officers = caseworker_choices(session)
     errors = list(errors or []) + ([{"text": page_error}] if page_error else [])
     html = render_template("allocation/intake.html", title="Intake: requests not yet allocated", items=items,
                            total=total, page=page, pages=pages, pagination=pagination("allocation.intake", page, pages),
-                           officers=caseworker_choices(), errors=errors, chosen_ids=chosen[0],
+                           officers=officers, errors=errors, chosen_ids=chosen[0],
                            chosen_officer=chosen[1])
     return html, 422 if errors else 200
 

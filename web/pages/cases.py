@@ -110,11 +110,12 @@ def caseload(errors: list[dict[str, str]] | None = None, chosen: tuple[list[str]
                                              page=page_number, per_page=PER_PAGE, today=today, policy=db.policy)
         items = [{"case": row, "next_due": row.next_due_on, "next_kind": row.next_due_kind,
                   "next_status": caseload_lists.next_status(row, today, db.policy)} for row in found.items]
+        officers = caseworker_choices(session)
     errors = list(errors or []) + ([{"text": page_error}] if page_error else [])
     html = render_template("cases/caseload.html", title="Cases", filters=filters, items=items, total=found.total,
                            page=found.page, pages=found.pages, view=view, views=caseload_lists.VIEW_LABELS,
                            officer=officer, pagination=pagination("cases.caseload", found.page, found.pages),
-                           errors=errors, officers=caseworker_choices(), chosen_ids=chosen[0],
+                           errors=errors, officers=officers, chosen_ids=chosen[0],
                            chosen_officer=chosen[1])
     return html, 422 if errors else 200
 
@@ -153,9 +154,9 @@ def _new_request_page(form: NewRequestForm, form_errors: list[str] | None = None
                            errors=error_list(form, form_errors))
 
 
-def _load_case(session, case_id: int) -> Case:
+def _load_case(session, case_id: int, *, whole: bool = False) -> Case:
     """A case hidden from this user answers the same 404 page as a missing one."""
-    return authz.visible_case(session, current_user, case_id)
+    return authz.visible_case(session, current_user, case_id, whole=whole)
 
 
 def _name_the_advice(history: list[dict[str, Any]], advice_requests: list[dict[str, Any]]) -> None:
@@ -201,9 +202,10 @@ def _case_page(case_id: int, form: DocumentForm, form_errors: list[str] | None =
     db = database()
     today = clock.today()
     with db.reading() as session:
-        found = _load_case(session, case_id)
+        found = _load_case(session, case_id, whole=True)
         data = casefile.case_dict(found, today, db.policy)
-        history = replay.history_view(session, case_id)
+        entries = replay.case_entries(session, case_id)  # read once: the timeline and the contacts log show it
+        history = replay.history_view(session, case_id, entries)
         caseworker = session.get(User, found.assigned_caseworker_id) if found.assigned_caseworker_id else None
         data["assigned_caseworker"] = caseworker.display_name if caseworker else None
         case_letters = [letters.as_dict(x) for x in session.scalars(
@@ -213,7 +215,7 @@ def _case_page(case_id: int, form: DocumentForm, form_errors: list[str] | None =
         person = session.get(Person, found.person_id)
         family = family_record(session, person)
         person_history = profile.history(session, person.id)
-        communications = operations.communications(session, case_id)
+        communications = operations.communications(session, case_id, entries)
         has_disputes = bool(disputes.disputes_of(session, case_id))
         transfer_steps = transfer_steps_now(session, found) if current_user.role in authz.CASE_WRITE_ROLES else []
     _name_the_advice(history, data["advice_requests"])
