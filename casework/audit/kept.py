@@ -43,11 +43,9 @@ KEPT = 64  # sets of figures kept per database (years, days and markers), the ol
 
 def last_change(session: Session) -> tuple[int, int]:
     """A marker that moves whenever anything is recorded: the newest audit entry and how many are recent."""
-    # One statement (every list page reads the marker): the newest id, and the count of ids above it less WINDOW.
-    newest = select(func.coalesce(func.max(AuditEntry.id), 0)).scalar_subquery()
-    recent = select(func.count()).select_from(AuditEntry).where(AuditEntry.id > newest - WINDOW).scalar_subquery()
-    found, count = session.execute(select(newest, recent)).one()
-    return int(found or 0), int(count or 0)
+    newest = session.scalar(select(func.max(AuditEntry.id))) or 0
+    recent = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.id > newest - WINDOW))
+    return newest, int(recent or 0)
 
 
 class Kept:
