@@ -403,6 +403,9 @@ def run(engine_name: str, cases: int, requests: int, clients: int, seed: int, pr
                                       for _ in range(requests)]
                     _run_clients(spec, pools[spec.who][:1], 3, seed + n)  # warm-up, not counted
                     _run_clients(spec, pools[spec.who][:1], requests, seed + n)
+                    # The same for many at once (each process's connection pool grows to its threads' number
+                    # the first time they are all busy, as a running service's already has); not counted.
+                    _run_clients(spec, pools[spec.who], 1, seed + n)
                     _run_clients(spec, pools[spec.who], max(5, requests // 3), seed + n)
                     print(_row(spec, clients, statistics.median(specs[0].latencies[1]))
                           + f"  (server peak so far {max(memory_kib(pid, 'VmHWM') for pid in pids) / 1024:,.0f}"
