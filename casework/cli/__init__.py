@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import faulthandler
+import gc
 import json
 import logging
 import os
@@ -160,6 +161,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     app = create_app(settings)
+    # Everything made while starting (modules, mappers, the app) lives as long as the process. Frozen, the
+    # collector's full passes leave it out: over 200,000 objects, whose traversal paused every thread of the
+    # process for about 90 ms now and then (in-process, 400 dashboards: the slowest 104 ms, 22 ms frozen).
+    gc.collect()
+    gc.freeze()
     # An operator can see what every thread is doing in a server that has stopped answering:
     # ``kill -USR1 <pid>`` writes each thread's stack to stderr and the server carries on.
     if hasattr(signal, "SIGUSR1"):
