@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from casework.cases.operations import Step, check, effect, fire_event, unit_of_work
@@ -25,16 +26,19 @@ ALLOCATABLE_ROLES = ("caseworker", "manager")
 MAX_CASES_AT_ONCE = 100
 
 
+def _allocatable(what: Any) -> Select[Any]:
+    """Active caseworkers and managers, by name: ``what`` to read of each."""
+    return select(what).where(User.role.in_(ALLOCATABLE_ROLES), User.active.is_(True)).order_by(User.username)
+
+
 def allocatable(session: Session) -> list[User]:
     """The officers a case can be allocated to, by name: active caseworkers and managers."""
-    return list(session.scalars(select(User).where(User.role.in_(ALLOCATABLE_ROLES), User.active.is_(True))
-                                .order_by(User.username)))
+    return list(session.scalars(_allocatable(User)))
 
 
 def allocatable_usernames(session: Session) -> list[str]:
     """The same officers' usernames alone, for the "Allocate to" list under every caseload page."""
-    return list(session.scalars(select(User.username).where(User.role.in_(ALLOCATABLE_ROLES),
-                                                            User.active.is_(True)).order_by(User.username)))
+    return list(session.scalars(_allocatable(User.username)))
 
 
 def _officer(session: Session, username: str) -> User | None:
